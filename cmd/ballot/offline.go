@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"ballot/internal/auth"
+	"ballot/internal/seal"
+	"ballot/internal/service"
+	"ballot/internal/storage"
+)
+
+// cli is the audit actor of offline commands.
+var cli = auth.Principal{Name: "cli"}
+
+// openOffline opens a database for an offline command. It fails at once,
+// with a clear message, if a server holds the file. It refuses to create a
+// database: an offline command on a mistyped path should not make one.
+func openOffline(path string) (*service.Service, func(), error) {
+	if path == "" {
+		return nil, nil, fmt.Errorf("--db is required")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	store, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return service.New(store, service.Options{}), func() { store.Close() }, nil
+}
+
+func runUserAdd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("user add", stderr)
+	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
+	name := fs.String("name", "", "user name")
+	role := fs.String("role", "", "admin, committee or authority")
+	unit := fs.String("unit", "", "the unit an authority is scoped to")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	svc, done, err := openOffline(*db)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pw, err := svc.AddUser(cli, auth.NewUser{Name: *name, Role: auth.Role(*role), Unit: *unit})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, pw)
+	return nil
+}
+
+func runTokenCreate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("token create", stderr)
+	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
+	user := fs.String("user", "", "user name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	svc, done, err := openOffline(*db)
+	if err != nil {
+		return err
+	}
+	defer done()
+	tok, err := svc.CreateToken(cli, *user)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+func runKeygen(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("keygen", stderr)
+	out := fs.String("out", "", "write the secret key to this file (mode 0600) instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	kp, err := seal.GenerateKeyPair()
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprintf(stdout, "%s\n%s\n", kp.Public, kp.Private)
+		return nil
+	}
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(f, kp.Private); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, kp.Public)
+	return nil
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", stderr)
+	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
+	anchor := fs.String("anchor", "", "an audit chain head printed earlier (e.g. in count minutes)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	svc, done, err := openOffline(*db)
+	if err != nil {
+		return err
+	}
+	defer done()
+	rep, err := svc.Check(*anchor)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rounds: %d\naudit entries: %d\naudit head: %s\n", rep.Rounds, rep.AuditEntries, rep.AuditHead)
+	for _, p := range rep.Problems {
+		fmt.Fprintln(stdout, "PROBLEM:", p)
+	}
+	if !rep.OK() {
+		return fmt.Errorf("check found %d problem(s)", len(rep.Problems))
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}

@@ -1,0 +1,94 @@
+// Package apperr is the one error type of the service: a code from the API
+// contract (SPEC §4.2) and a message that can be rendered in the user's
+// language. Storage and domain code return these; the HTTP layer maps codes
+// to statuses in one table.
+package apperr
+
+import (
+	"errors"
+	"time"
+
+	"ballot/internal/i18n"
+)
+
+// Code is an error code of the API contract.
+type Code string
+
+// The codes of SPEC §4.2, plus Internal for everything unexpected.
+const (
+	Invalid      Code = "invalid"
+	CodeMistyped Code = "code_mistyped"
+	CodeUnknown  Code = "code_unknown"
+	CodeUsed     Code = "code_used"
+	RoundNotOpen Code = "round_not_open"
+	RoundClosed  Code = "round_closed"
+	Conflict     Code = "conflict"
+	Sealed       Code = "sealed"
+	Unauthorized Code = "unauthorized"
+	Forbidden    Code = "forbidden"
+	NotFound     Code = "not_found"
+	TooMany      Code = "too_many"
+	Busy         Code = "busy"
+	Internal     Code = "internal"
+)
+
+// Error is a failure the user can be told about.
+type Error struct {
+	Code Code
+	Msg  i18n.Msg
+	// Field names the offending input field, when there is one.
+	Field string
+	// RetryAfter is sent as Retry-After with TooMany and Busy.
+	RetryAfter time.Duration
+	// Extra fields sent in the error body (e.g. opens_at).
+	Extra map[string]any
+	// Err is an underlying cause, for operators' logs only.
+	Err error
+}
+
+// Error renders the message in English, for logs.
+func (e *Error) Error() string {
+	s := string(e.Code) + ": " + e.Msg.In(i18n.EN)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// New makes an error with a catalog message.
+func New(code Code, key string, args ...any) *Error {
+	return &Error{Code: code, Msg: i18n.M(key, args...)}
+}
+
+// Field makes an Invalid error about one field.
+func Field(field, key string, args ...any) *Error {
+	e := New(Invalid, "invalid.field", field, i18n.M(key, args...))
+	e.Field = field
+	return e
+}
+
+// Wrap makes an Internal error around err, unless err already is an *Error.
+func Wrap(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: Internal, Msg: i18n.M("internal"), Err: err}
+}
+
+// CodeOf returns the code of err (Internal for foreign errors, "" for nil).
+func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
+	return Wrap(err).Code
+}
+
+// Is reports whether err carries code.
+func Is(err error, code Code) bool { return CodeOf(err) == code }

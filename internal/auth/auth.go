@@ -1,0 +1,162 @@
+// Package auth is who may do what: users with a role (admin, committee,
+// authority scoped to a unit), API tokens stored only as hashes, and
+// passwords hashed with Argon2id.
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+
+	"ballot/internal/apperr"
+	"ballot/internal/valid"
+)
+
+// Role is what a user may do.
+type Role string
+
+// The roles. Participants have no role: they hold a code, not an account.
+const (
+	Admin     Role = "admin"
+	Committee Role = "committee"
+	Authority Role = "authority"
+)
+
+// Roles lists every role.
+var Roles = []Role{Admin, Committee, Authority}
+
+// ParseRole returns the role named s.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", apperr.Field("role", "field.oneof", "admin committee authority")
+}
+
+// User is an account of the console and the API.
+type User struct {
+	Name         string    `json:"name"`
+	Role         Role      `json:"role"`
+	Unit         string    `json:"unit,omitempty"`
+	PasswordHash string    `json:"password_hash"`
+	MustChange   bool      `json:"must_change"`
+	Disabled     bool      `json:"disabled"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// NewUser is the input of adding a user.
+type NewUser struct {
+	Name string `json:"name" validate:"required,id"`
+	Role Role   `json:"role" validate:"required,oneof=admin committee authority"`
+	Unit string `json:"unit" validate:"omitempty,id"`
+}
+
+// Check validates in: an authority needs a unit, other roles have none.
+func (in *NewUser) Check() error {
+	if err := valid.Struct(in, ""); err != nil {
+		return err
+	}
+	if in.Role == Authority && in.Unit == "" {
+		return apperr.Field("unit", "user.authority_needs_unit")
+	}
+	if in.Role != Authority && in.Unit != "" {
+		return apperr.Field("unit", "user.unit_only_authority")
+	}
+	return nil
+}
+
+// Principal is who a request acts for.
+type Principal struct {
+	Name string
+	Role Role
+	Unit string
+}
+
+// Token is an API token's stored record; the token itself is never stored.
+type Token struct {
+	User      string    `json:"user"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+const tokenPrefix = "bt_"
+
+// NewToken returns a fresh token and the hash to store.
+func NewToken() (token string, hash [32]byte) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	token = tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token)
+}
+
+// HashToken is the stored form of a token. Tokens carry 256 random bits, so
+// a plain SHA-256 is enough: there is nothing to guess.
+func HashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+// passwordAlphabet avoids look-alike characters.
+const passwordAlphabet = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789"
+
+// NewPassword returns a random password of 16 characters (about 90 bits).
+func NewPassword() string {
+	var sb strings.Builder
+	b := make([]byte, 1)
+	for sb.Len() < 16 {
+		if _, err := rand.Read(b); err != nil {
+			panic(err)
+		}
+		// Rejection sampling keeps every character equally likely.
+		if int(b[0]) < 256-256%len(passwordAlphabet) {
+			sb.WriteByte(passwordAlphabet[int(b[0])%len(passwordAlphabet)])
+		}
+	}
+	return sb.String()
+}
+
+// Argon2id parameters (RFC 9106's second recommendation, lighter memory so a
+// burst of sign-ins fits a small machine).
+const (
+	argonTime    = 3
+	argonMemory  = 64 * 1024
+	argonThreads = 2
+	argonKeyLen  = 32
+)
+
+// HashPassword returns an encoded Argon2id hash of pw.
+func HashPassword(pw string) string {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic(err)
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// CheckPassword reports whether pw matches an encoded hash.
+func CheckPassword(encoded, pw string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}

@@ -1,0 +1,95 @@
+// Package i18n holds the message catalogs of the user interface and of error
+// messages, in Vietnamese (the default) and English, and picks a language for
+// a request.
+package i18n
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lang is a user-interface language.
+type Lang string
+
+// The languages the service speaks. Vietnamese is the default.
+const (
+	VI Lang = "vi"
+	EN Lang = "en"
+)
+
+// Langs lists every supported language, the default first.
+var Langs = []Lang{VI, EN}
+
+// Parse returns the language named by s ("vi", "en", "en-US", …), or VI.
+func Parse(s string) Lang {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if strings.HasPrefix(s, "en") {
+		return EN
+	}
+	return VI
+}
+
+// FromAcceptLanguage picks the first supported language of an
+// Accept-Language header, or VI.
+func FromAcceptLanguage(h string) Lang {
+	for _, part := range strings.Split(h, ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case strings.HasPrefix(tag, "vi"):
+			return VI
+		case strings.HasPrefix(tag, "en"):
+			return EN
+		}
+	}
+	return VI
+}
+
+// Msg is a message not yet rendered: a catalog key and its arguments. An
+// argument that is itself a Msg is rendered in the same language.
+type Msg struct {
+	Key  string
+	Args []any
+}
+
+// M makes a Msg.
+func M(key string, args ...any) Msg { return Msg{Key: key, Args: args} }
+
+// In renders m in lang. An unknown key renders as the key itself, so a
+// missing translation is visible rather than silent (a test checks none is).
+func (m Msg) In(lang Lang) string {
+	format, ok := catalog[lang][m.Key]
+	if !ok {
+		format, ok = catalog[VI][m.Key]
+	}
+	if !ok {
+		return m.Key
+	}
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		if inner, ok := a.(Msg); ok {
+			args[i] = inner.In(lang)
+		} else {
+			args[i] = a
+		}
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// Has reports whether key has a message in every language.
+func Has(key string) bool {
+	for _, l := range Langs {
+		if _, ok := catalog[l][key]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Keys lists the keys of lang's catalog.
+func Keys(lang Lang) []string {
+	keys := make([]string, 0, len(catalog[lang]))
+	for k := range catalog[lang] {
+		keys = append(keys, k)
+	}
+	return keys
+}

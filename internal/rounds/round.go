@@ -1,0 +1,307 @@
+// Package rounds is the domain of a review round (đợt lấy phiếu): its state
+// machine draft → open → closed → counted, exactly which changes each state
+// allows (SPEC §2, §3.7), its schedule, and the organization tree of units
+// with its import checks.
+package rounds
+
+import (
+	"encoding/json"
+	"time"
+
+	"ballot/internal/apperr"
+	"ballot/internal/valid"
+)
+
+// State is where a round is in its life.
+type State string
+
+// The states, in order.
+const (
+	Draft   State = "draft"
+	Open    State = "open"
+	Closed  State = "closed"
+	Counted State = "counted"
+)
+
+// States lists every state in order.
+var States = []State{Draft, Open, Closed, Counted}
+
+// Limits of a round.
+const (
+	DefaultMinGroupSize = 3
+	MinMinGroupSize     = 3
+	MaxMinGroupSize     = 1000
+	MinYear             = 2000
+	MaxYear             = 2100
+)
+
+// Round is one review round.
+type Round struct {
+	ID           string     `json:"id"`
+	Title        string     `json:"title"`
+	Year         int        `json:"year"`
+	OpensAt      *time.Time `json:"opens_at,omitempty"`
+	ClosesAt     *time.Time `json:"closes_at,omitempty"`
+	MinGroupSize int        `json:"min_group_size"`
+	PublicKey    string     `json:"public_key,omitempty"`
+	State        State      `json:"state"`
+	CreatedAt    time.Time  `json:"created_at"`
+	OpenedAt     *time.Time `json:"opened_at,omitempty"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+	CountedAt    *time.Time `json:"counted_at,omitempty"`
+}
+
+// Action is a change someone asks of a round.
+type Action string
+
+// Every change a round can be asked for.
+const (
+	ActEdit        Action = "edit"         // title, schedule, min_group_size
+	ActExtend      Action = "extend"       // move closes_at later
+	ActSetKey      Action = "set_key"      // set the public key
+	ActAddForm     Action = "add_form"     // add or replace a form
+	ActImportUnits Action = "import_units" // replace the unit set
+	ActAddBatch    Action = "add_batch"    // issue a batch of codes
+	ActRevoke      Action = "revoke"       // revoke a batch or a code
+	ActShowCodes   Action = "show_codes"   // download clear codes again
+	ActOpen        Action = "open"
+	ActClose       Action = "close"
+	ActSubmit      Action = "submit" // a participant's ballot
+	ActCount       Action = "count"
+	ActRate        Action = "rate" // ratings, caps, final report
+	ActReadTally   Action = "read_tally"
+)
+
+// Actions lists every action.
+var Actions = []Action{ActEdit, ActExtend, ActSetKey, ActAddForm, ActImportUnits, ActAddBatch,
+	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally}
+
+// allowed is the whole of SPEC §2's state machine: the states in which each
+// action may happen. While open, only new batches, revoking and moving
+// closes_at later are changes (submitting and closing are the round's use).
+var allowed = map[Action][]State{
+	ActEdit:        {Draft},
+	ActExtend:      {Draft, Open},
+	ActSetKey:      {Draft},
+	ActAddForm:     {Draft},
+	ActImportUnits: {Draft},
+	ActAddBatch:    {Draft, Open},
+	ActRevoke:      {Draft, Open},
+	ActShowCodes:   {Draft},
+	ActOpen:        {Draft},
+	ActClose:       {Open},
+	ActSubmit:      {Open},
+	ActCount:       {Closed},
+	ActRate:        {Counted},
+	ActReadTally:   {Counted},
+}
+
+// Allows reports whether a round in state s permits a.
+func Allows(s State, a Action) bool {
+	for _, ok := range allowed[a] {
+		if ok == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Check returns nil if r's state permits a, or the error the API answers.
+func (r *Round) Check(a Action) error {
+	if Allows(r.State, a) {
+		return nil
+	}
+	switch a {
+	case ActSubmit:
+		if r.State == Draft {
+			e := apperr.New(apperr.RoundNotOpen, "round.not_open")
+			if r.OpensAt != nil {
+				e = apperr.New(apperr.RoundNotOpen, "round.not_open_until", r.OpensAt.Format(time.RFC3339))
+				e.Extra = map[string]any{"opens_at": r.OpensAt}
+			}
+			return e
+		}
+		return apperr.New(apperr.RoundClosed, "round.closed")
+	case ActReadTally:
+		return apperr.New(apperr.Sealed, "round.sealed")
+	}
+	return apperr.New(apperr.Conflict, "round.not_allowed", string(a), string(r.State))
+}
+
+// NewRound is the input of creating a round.
+type NewRound struct {
+	Title        string     `json:"title" validate:"required,max=200,text"`
+	Year         int        `json:"year" validate:"required,gte=2000,lte=2100"`
+	OpensAt      *time.Time `json:"opens_at"`
+	ClosesAt     *time.Time `json:"closes_at"`
+	MinGroupSize *int       `json:"min_group_size" validate:"omitempty,gte=3,lte=1000"`
+}
+
+// New makes a draft round from in, as of now.
+func New(in NewRound, now time.Time) (*Round, error) {
+	if err := valid.Struct(&in, ""); err != nil {
+		return nil, err
+	}
+	r := &Round{Title: in.Title, Year: in.Year, MinGroupSize: DefaultMinGroupSize, State: Draft, CreatedAt: now.UTC()}
+	if in.MinGroupSize != nil {
+		r.MinGroupSize = *in.MinGroupSize
+	}
+	if in.OpensAt != nil {
+		// A new round has no key yet, and a scheduled opening needs one.
+		return nil, apperr.Field("opens_at", "round.schedule_needs_key")
+	}
+	if err := r.setCloses(in.ClosesAt, now); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Patch is the input of changing a round. A nil field is left as it is; an
+// explicit JSON null of opens_at or closes_at (Clear…) removes it.
+type Patch struct {
+	Title        *string    `json:"title" validate:"omitempty,min=1,max=200,text"`
+	OpensAt      *time.Time `json:"opens_at"`
+	ClosesAt     *time.Time `json:"closes_at"`
+	MinGroupSize *int       `json:"min_group_size" validate:"omitempty,gte=3,lte=1000"`
+	ClearOpensAt bool       `json:"-"`
+	ClearCloses  bool       `json:"-"`
+}
+
+// Empty reports whether p changes nothing.
+func (p *Patch) Empty() bool {
+	return p.Title == nil && p.OpensAt == nil && p.ClosesAt == nil && p.MinGroupSize == nil && !p.ClearOpensAt && !p.ClearCloses
+}
+
+// Apply applies p to r as of now, or returns why it may not be.
+func (r *Round) Apply(p Patch, now time.Time) error {
+	if err := valid.Struct(&p, ""); err != nil {
+		return err
+	}
+	if p.Empty() {
+		return apperr.New(apperr.Invalid, "round.patch_empty")
+	}
+	onlyCloses := p.Title == nil && p.OpensAt == nil && p.MinGroupSize == nil && !p.ClearOpensAt && !p.ClearCloses
+	if r.State != Draft {
+		if !onlyCloses {
+			return r.Check(ActEdit)
+		}
+		if err := r.Check(ActExtend); err != nil {
+			return err
+		}
+		if r.ClosesAt != nil && !p.ClosesAt.After(*r.ClosesAt) {
+			return apperr.Field("closes_at", "round.closes_only_later", r.ClosesAt.Format(time.RFC3339))
+		}
+		return r.setCloses(p.ClosesAt, now)
+	}
+	if p.Title != nil {
+		r.Title = *p.Title
+	}
+	if p.MinGroupSize != nil {
+		r.MinGroupSize = *p.MinGroupSize
+	}
+	if p.ClearOpensAt {
+		r.OpensAt = nil
+	}
+	if p.OpensAt != nil {
+		if r.PublicKey == "" {
+			return apperr.Field("opens_at", "round.schedule_needs_key")
+		}
+		if !p.OpensAt.After(now) {
+			return apperr.Field("opens_at", "round.time_in_past")
+		}
+		t := p.OpensAt.UTC()
+		r.OpensAt = &t
+	}
+	if p.ClearCloses {
+		r.ClosesAt = nil
+	}
+	return r.setCloses(p.ClosesAt, now)
+}
+
+func (r *Round) setCloses(c *time.Time, now time.Time) error {
+	if c != nil {
+		if !c.After(now) {
+			return apperr.Field("closes_at", "round.time_in_past")
+		}
+		t := c.UTC()
+		r.ClosesAt = &t
+	}
+	if r.OpensAt != nil && r.ClosesAt != nil && !r.ClosesAt.After(*r.OpensAt) {
+		return apperr.Field("closes_at", "round.closes_before_opens")
+	}
+	return nil
+}
+
+// Due returns the scheduled action due at now (ActOpen or ActClose), if any.
+func (r *Round) Due(now time.Time) (Action, bool) {
+	switch {
+	case r.State == Draft && r.OpensAt != nil && !now.Before(*r.OpensAt):
+		return ActOpen, true
+	case r.State == Open && r.ClosesAt != nil && !now.Before(*r.ClosesAt):
+		return ActClose, true
+	}
+	return "", false
+}
+
+// AcceptsBallots returns nil if a ballot may be submitted at now. It does
+// not wait for the scheduler: a round past its closing time is closed.
+func (r *Round) AcceptsBallots(now time.Time) error {
+	if err := r.Check(ActSubmit); err != nil {
+		return err
+	}
+	if r.ClosesAt != nil && !now.Before(*r.ClosesAt) {
+		return apperr.New(apperr.RoundClosed, "round.closed")
+	}
+	return nil
+}
+
+// MarkOpen moves a draft round to open at now.
+func (r *Round) MarkOpen(now time.Time) error {
+	if err := r.Check(ActOpen); err != nil {
+		return err
+	}
+	if r.PublicKey == "" {
+		return apperr.New(apperr.Conflict, "round.no_key")
+	}
+	if r.ClosesAt != nil && !now.Before(*r.ClosesAt) {
+		return apperr.New(apperr.Conflict, "round.closes_passed")
+	}
+	t := now.UTC()
+	r.State, r.OpenedAt = Open, &t
+	return nil
+}
+
+// MarkClosed moves an open round to closed at now.
+func (r *Round) MarkClosed(now time.Time) error {
+	if err := r.Check(ActClose); err != nil {
+		return err
+	}
+	t := now.UTC()
+	r.State, r.ClosedAt = Closed, &t
+	return nil
+}
+
+// MarkCounted moves a closed round to counted at now.
+func (r *Round) MarkCounted(now time.Time) error {
+	if err := r.Check(ActCount); err != nil {
+		return err
+	}
+	t := now.UTC()
+	r.State, r.CountedAt = Counted, &t
+	return nil
+}
+
+// ParsePatch decodes a PATCH body; an explicit null for opens_at or
+// closes_at asks to remove it.
+func ParsePatch(data []byte) (Patch, error) {
+	var p Patch
+	if err := valid.JSON(data, &p); err != nil {
+		return p, err
+	}
+	var nulls map[string]json.RawMessage
+	if json.Unmarshal(data, &nulls) == nil {
+		p.ClearOpensAt = string(nulls["opens_at"]) == "null"
+		p.ClearCloses = string(nulls["closes_at"]) == "null"
+	}
+	return p, nil
+}

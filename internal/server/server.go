@@ -1,0 +1,111 @@
+// Package server is the HTTP face of ballot: the JSON API v1 (SPEC §4.2)
+// on Fiber, with one access rule per route, one error mapping, and access
+// logs that never hold bodies, codes or client addresses.
+package server
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ballot/internal/auth"
+	"ballot/internal/service"
+)
+
+// Body limits. The global one bounds what Fiber reads at all; each route
+// then applies its own, smaller one.
+const (
+	MaxBody      = 32 << 20 // a unit import of 100,000 rows
+	smallBody    = 64 << 10
+	formBody     = 1 << 20
+	readTimeout  = 30 * time.Second
+	writeTimeout = 60 * time.Second
+	idleTimeout  = 120 * time.Second
+)
+
+// Config configures a Server.
+type Config struct {
+	Log *slog.Logger
+}
+
+// Server is the HTTP application.
+type Server struct {
+	App   *fiber.App
+	svc   *service.Service
+	log   *slog.Logger
+	rules map[string]Access
+}
+
+// New builds the application over svc.
+func New(svc *service.Service, cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}}
+	s.App = fiber.New(fiber.Config{
+		AppName:               "ballot",
+		BodyLimit:             MaxBody,
+		ReadTimeout:           readTimeout,
+		WriteTimeout:          writeTimeout,
+		IdleTimeout:           idleTimeout,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		// Never Prefork: bbolt holds an exclusive lock on the file.
+	})
+	s.App.Use(s.accessLog, securityHeaders)
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	anyone := Access{Public: true}
+	admin := Roles(auth.Admin)
+	readers := Roles(auth.Admin, auth.Authority, auth.Committee)
+
+	s.handle("GET", "/healthz", anyone, s.healthz)
+
+	s.handle("POST", "/api/v1/rounds", admin, s.createRound)
+	s.handle("GET", "/api/v1/rounds", readers, s.listRounds)
+	s.handle("GET", "/api/v1/rounds/:rid", readers, s.getRound)
+	s.handle("PATCH", "/api/v1/rounds/:rid", admin, s.patchRound)
+	s.handle("PUT", "/api/v1/rounds/:rid/key", admin, s.setKey)
+	s.handle("POST", "/api/v1/rounds/:rid/forms", admin, s.addForm)
+	s.handle("GET", "/api/v1/rounds/:rid/forms/:fid", anyone, s.getForm)
+	s.handle("POST", "/api/v1/rounds/:rid/units", admin, s.importUnits)
+	s.handle("GET", "/api/v1/rounds/:rid/units", readers, s.listUnits)
+	s.handle("POST", "/api/v1/rounds/:rid/open", admin, s.openRound)
+	s.handle("POST", "/api/v1/rounds/:rid/close", admin, s.closeRound)
+	s.handle("GET", "/api/v1/audit", admin, s.getAudit)
+}
+
+// securityHeaders applies to every response.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	return c.Next()
+}
+
+// accessLog logs method, route pattern, status and duration — never the
+// path's values, the body, or the client's address (SPEC §3.3).
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		if fe, ok := err.(*fiber.Error); ok {
+			status = fe.Code
+		} else {
+			status = statusOf(err)
+		}
+	}
+	s.log.Info("http", "method", c.Method(), "route", c.Route().Path, "status", status,
+		"ms", time.Since(start).Milliseconds())
+	return err
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}

@@ -1,0 +1,77 @@
+package service
+
+import (
+	"encoding/json"
+
+	"ballot/internal/apperr"
+	"ballot/internal/auth"
+	"ballot/internal/forms"
+	"ballot/internal/rounds"
+	"ballot/internal/storage"
+	"ballot/internal/valid"
+)
+
+// ParseForm reads a form upload: a whole form JSON, or {"template": ID} for
+// a built-in template.
+func ParseForm(body []byte) (*forms.Form, error) {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(body, &probe) == nil && len(probe) == 1 && probe["template"] != nil {
+		var t struct {
+			Template string `json:"template" validate:"required,id"`
+		}
+		if err := valid.JSON(body, &t); err != nil {
+			return nil, err
+		}
+		f, ok := forms.Template(t.Template)
+		if !ok {
+			return nil, apperr.Field("template", "form.unknown_template", t.Template)
+		}
+		return &f, nil
+	}
+	f := new(forms.Form)
+	if err := valid.JSON(body, f); err != nil {
+		return nil, err
+	}
+	if f.Version != 0 || f.Hash != "" {
+		return nil, apperr.Field("hash", "form.computed_field")
+	}
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// AddForm adds a form to a draft round, replacing one with its id.
+func (s *Service) AddForm(p auth.Principal, rid string, f *forms.Form) (*forms.Form, error) {
+	err := s.update(p, "form.put", func(tx *storage.Tx) (any, error) {
+		r, err := tx.Round(rid)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.Check(rounds.ActAddForm); err != nil {
+			return nil, err
+		}
+		f.Version = 1
+		if old, err := tx.Form(rid, f.ID); err == nil {
+			f.Version = old.Version + 1
+		}
+		return map[string]any{"round": rid, "form": f.ID, "version": f.Version, "hash": f.Hash}, tx.PutForm(rid, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Form returns a round's form.
+func (s *Service) Form(rid, fid string) (*forms.Form, error) {
+	var f *forms.Form
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		if _, err = tx.Round(rid); err != nil {
+			return err
+		}
+		f, err = tx.Form(rid, fid)
+		return err
+	})
+	return f, err
+}

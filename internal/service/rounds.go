@@ -1,0 +1,131 @@
+package service
+
+import (
+	"ballot/internal/apperr"
+	"ballot/internal/auth"
+	"ballot/internal/rounds"
+	"ballot/internal/seal"
+	"ballot/internal/storage"
+)
+
+// CreateRound makes a draft round.
+func (s *Service) CreateRound(p auth.Principal, in rounds.NewRound) (*rounds.Round, error) {
+	r, err := rounds.New(in, s.now())
+	if err != nil {
+		return nil, err
+	}
+	err = s.update(p, "round.create", func(tx *storage.Tx) (any, error) {
+		if err := tx.CreateRound(r); err != nil {
+			return nil, err
+		}
+		return map[string]any{"round": r.ID, "title": r.Title, "year": r.Year}, nil
+	})
+	return r, err
+}
+
+// Rounds lists every round.
+func (s *Service) Rounds() ([]rounds.Round, error) {
+	var out []rounds.Round
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		out, err = tx.Rounds()
+		return err
+	})
+	return out, err
+}
+
+// Round returns one round.
+func (s *Service) Round(id string) (*rounds.Round, error) {
+	var r *rounds.Round
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		r, err = tx.Round(id)
+		return err
+	})
+	return r, err
+}
+
+// PatchRound changes a round as its state allows.
+func (s *Service) PatchRound(p auth.Principal, id string, patch rounds.Patch) (*rounds.Round, error) {
+	var r *rounds.Round
+	err := s.update(p, "round.patch", func(tx *storage.Tx) (_ any, err error) {
+		if r, err = tx.Round(id); err != nil {
+			return nil, err
+		}
+		if err := r.Apply(patch, s.now()); err != nil {
+			return nil, err
+		}
+		return map[string]any{"round": id, "title": patch.Title, "opens_at": patch.OpensAt, "closes_at": patch.ClosesAt,
+			"min_group_size": patch.MinGroupSize, "clear_opens_at": patch.ClearOpensAt, "clear_closes_at": patch.ClearCloses}, tx.PutRound(r)
+	})
+	return r, err
+}
+
+// SetKey sets a draft round's public key.
+func (s *Service) SetKey(p auth.Principal, id, publicKey string) (*rounds.Round, error) {
+	recipient, err := seal.ParseRecipient(publicKey)
+	if err != nil {
+		return nil, err
+	}
+	var r *rounds.Round
+	err = s.update(p, "round.set_key", func(tx *storage.Tx) (_ any, err error) {
+		if r, err = tx.Round(id); err != nil {
+			return nil, err
+		}
+		if err := r.Check(rounds.ActSetKey); err != nil {
+			return nil, err
+		}
+		r.PublicKey = recipient.String()
+		return map[string]string{"round": id, "public_key": r.PublicKey}, tx.PutRound(r)
+	})
+	return r, err
+}
+
+// OpenRound opens a draft round. If it has no key, a pair is generated and
+// the private key returned, once: it is never stored.
+func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, privateKey string, err error) {
+	err = s.update(p, "round.open", func(tx *storage.Tx) (_ any, err error) {
+		if r, err = tx.Round(id); err != nil {
+			return nil, err
+		}
+		if err := r.Check(rounds.ActOpen); err != nil {
+			return nil, err
+		}
+		n, err := tx.CountTargets(id)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, apperr.New(apperr.Conflict, "round.no_targets")
+		}
+		generated := false
+		if r.PublicKey == "" {
+			kp, err := seal.GenerateKeyPair()
+			if err != nil {
+				return nil, err
+			}
+			r.PublicKey, privateKey, generated = kp.Public, kp.Private, true
+		}
+		if err := r.MarkOpen(s.now()); err != nil {
+			return nil, err
+		}
+		return map[string]any{"round": id, "targets": n, "key_generated": generated, "public_key": r.PublicKey}, tx.PutRound(r)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return r, privateKey, nil
+}
+
+// CloseRound closes an open round.
+func (s *Service) CloseRound(p auth.Principal, id string) (*rounds.Round, error) {
+	var r *rounds.Round
+	err := s.update(p, "round.close", func(tx *storage.Tx) (_ any, err error) {
+		if r, err = tx.Round(id); err != nil {
+			return nil, err
+		}
+		if err := r.MarkClosed(s.now()); err != nil {
+			return nil, err
+		}
+		return map[string]string{"round": id}, tx.PutRound(r)
+	})
+	return r, err
+}

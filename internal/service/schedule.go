@@ -1,0 +1,55 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"ballot/internal/rounds"
+)
+
+// ApplySchedule opens and closes every round whose scheduled moment has
+// come, including moments missed while the server was down. It returns the
+// first error; the other rounds are still tried.
+func (s *Service) ApplySchedule() error {
+	all, err := s.Rounds()
+	if err != nil {
+		return err
+	}
+	var first error
+	now := s.now()
+	for i := range all {
+		act, due := all[i].Due(now)
+		if !due {
+			continue
+		}
+		switch act {
+		case rounds.ActOpen:
+			_, _, err = s.OpenRound(System, all[i].ID)
+		case rounds.ActClose:
+			_, err = s.CloseRound(System, all[i].ID)
+		}
+		if err != nil {
+			s.log.Warn("scheduled change failed", "round", all[i].ID, "action", act, "err", err)
+			if first == nil {
+				first = err
+			}
+		} else {
+			s.log.Info("scheduled change applied", "round", all[i].ID, "action", act)
+		}
+	}
+	return first
+}
+
+// RunSchedule applies the schedule every interval until ctx ends.
+func (s *Service) RunSchedule(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = s.ApplySchedule()
+		}
+	}
+}

@@ -1,0 +1,70 @@
+// Package service holds the use cases of ballot — rounds, forms, units,
+// users, the schedule, the integrity check — shared by the JSON API, the
+// pages and the command line. Each use case is one storage transaction in
+// which domain rules are checked and the audit entry is written.
+package service
+
+import (
+	"log/slog"
+	"time"
+
+	"ballot/internal/audit"
+	"ballot/internal/auth"
+	"ballot/internal/storage"
+)
+
+// Service is the application.
+type Service struct {
+	store *storage.Store
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// Options configure a Service.
+type Options struct {
+	// Now is the clock; tests inject one. Default time.Now.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// New makes a Service over store.
+func New(store *storage.Store, opt Options) *Service {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	return &Service{store: store, now: opt.Now, log: opt.Log}
+}
+
+// Store is the service's storage (for the command line's offline tools).
+func (s *Service) Store() *storage.Store { return s.store }
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
+// System is the actor of what the server does by itself.
+var System = auth.Principal{Name: "system"}
+
+// event makes an audit event by p.
+func event(p auth.Principal, action string, detail any) audit.Event {
+	actor := p.Name
+	if p.Role != "" {
+		actor += " (" + string(p.Role) + ")"
+	}
+	return audit.Event{Actor: actor, Action: action, Detail: detail}
+}
+
+// update runs fn in a transaction and appends its audit event there.
+func (s *Service) update(p auth.Principal, action string, fn func(tx *storage.Tx) (detail any, err error)) error {
+	now := s.now()
+	return s.store.Update(func(tx *storage.Tx) error {
+		detail, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Audit(event(p, action, detail), now)
+		return err
+	})
+}

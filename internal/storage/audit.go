@@ -1,0 +1,54 @@
+package storage
+
+import (
+	"encoding/json"
+	"time"
+
+	"ballot/internal/audit"
+)
+
+// Audit appends ev to the audit chain at now.
+func (t *Tx) Audit(ev audit.Event, now time.Time) (audit.Entry, error) {
+	b := t.tx.Bucket(bAudit)
+	var prev *audit.Entry
+	if k, v := b.Cursor().Last(); k != nil {
+		prev = new(audit.Entry)
+		if err := json.Unmarshal(v, prev); err != nil {
+			return audit.Entry{}, err
+		}
+	}
+	e, err := audit.Next(prev, ev, now)
+	if err != nil {
+		return e, err
+	}
+	return e, putJSON(b, u64(e.Seq), e)
+}
+
+// AuditEntries passes the entries with seq > after, in order, to fn until
+// it returns false.
+func (t *Tx) AuditEntries(after uint64, fn func(audit.Entry) (bool, error)) error {
+	c := t.tx.Bucket(bAudit).Cursor()
+	for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
+		var e audit.Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return err
+		}
+		if more, err := fn(e); err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// AuditHead returns the hash of the last entry (audit.Genesis if none).
+func (t *Tx) AuditHead() (string, error) {
+	k, v := t.tx.Bucket(bAudit).Cursor().Last()
+	if k == nil {
+		return audit.Genesis, nil
+	}
+	var e audit.Entry
+	if err := json.Unmarshal(v, &e); err != nil {
+		return "", err
+	}
+	return e.Hash, nil
+}

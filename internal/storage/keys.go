@@ -1,0 +1,34 @@
+package storage
+
+import "encoding/binary"
+
+// The layout. Top-level buckets; each round is a bucket in bRounds holding
+// its record under kRound and a sub-bucket per kind of record.
+var (
+	bMeta   = []byte("meta")
+	bUsers  = []byte("users")
+	bTokens = []byte("tokens")
+	bAudit  = []byte("audit")
+	bRounds = []byte("rounds")
+
+	topBuckets = [][]byte{bMeta, bUsers, bTokens, bAudit, bRounds}
+
+	kSchema = []byte("schema")
+	kRound  = []byte("round")
+
+	bForms = []byte("forms")
+	bUnits = []byte("units")
+)
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
+
+func fromU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}

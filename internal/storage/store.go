@@ -1,0 +1,187 @@
+// Package storage keeps the service's data in one bbolt file. It is the only
+// package that knows bbolt, buckets and keys. Callers compose domain checks
+// and writes inside one transaction through Tx, so every change and its
+// audit entry commit together or not at all.
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the layout this code reads and writes.
+const SchemaVersion = 1
+
+// ErrLocked is returned when another process holds the database.
+var ErrLocked = errors.New("the database is in use by another process (is a server running on it?); stop it first, or use --url to talk to the server")
+
+// Store is an open database.
+type Store struct {
+	// mu lets Compact swap the file: every transaction holds it shared.
+	mu   sync.RWMutex
+	db   *bolt.DB
+	path string
+}
+
+// Options tune Open.
+type Options struct {
+	// Wait is how long to wait for another process's lock (0: fail at once).
+	Wait time.Duration
+}
+
+func boltOptions(wait time.Duration) *bolt.Options {
+	if wait <= 0 {
+		wait = 50 * time.Millisecond // bbolt treats 0 as "wait forever"
+	}
+	return &bolt.Options{Timeout: wait, FreelistType: bolt.FreelistMapType, NoFreelistSync: false}
+}
+
+// Open opens (creating if needed) the database at path and checks its schema.
+func Open(path string, opt Options) (*Store, error) {
+	db, err := bolt.Open(path, 0o600, boltOptions(opt.Wait))
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.initSchema(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Path is the file the store uses.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db.Close()
+}
+
+func (s *Store) initSchema() error {
+	return s.db.Update(func(btx *bolt.Tx) error {
+		for _, name := range topBuckets {
+			if _, err := btx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := btx.Bucket(bMeta)
+		v := meta.Get(kSchema)
+		if v == nil {
+			return meta.Put(kSchema, u64(SchemaVersion))
+		}
+		if got := fromU64(v); got != SchemaVersion {
+			return fmt.Errorf("database schema %d, this program reads %d", got, SchemaVersion)
+		}
+		return nil
+	})
+}
+
+// Update runs fn in a read-write transaction, committed (and synced) if fn
+// returns nil.
+func (s *Store) Update(fn func(*Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(fn func(*Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+}
+
+// Compact rewrites the database into a fresh file without its free pages,
+// so erased data does not linger (SPEC §3.9), and swaps it in. Every other
+// transaction waits meanwhile.
+func (s *Store) Compact() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tmp := s.path + ".compact"
+	_ = os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o600, boltOptions(0))
+	if err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	if err := bolt.Compact(dst, s.db, 64<<20); err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("compact: %w", err)
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("compact: %w", err)
+	}
+	if err := dst.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("compact: %w", err)
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	if err := os.Rename(tmp, s.path); err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	if err := syncDir(filepath.Dir(s.path)); err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	db, err := bolt.Open(s.path, 0o600, boltOptions(0))
+	if err != nil {
+		return fmt.Errorf("compact: reopen: %w", err)
+	}
+	s.db = db
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// Stats are figures of the file for `ballot check` and metrics.
+type Stats struct {
+	Size      int64
+	FreePages int
+	PageSize  int
+}
+
+// Stats returns figures of the file.
+func (s *Store) Stats() (Stats, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := s.db.Stats()
+	var size int64
+	err := s.db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
+	return Stats{Size: size, FreePages: st.FreePageN, PageSize: s.db.Info().PageSize}, err
+}
+
+// CheckConsistency runs bbolt's own page-level check.
+func (s *Store) CheckConsistency() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}
