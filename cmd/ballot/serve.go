@@ -101,6 +101,9 @@ func (m *Main) Close() error {
 	}
 	if m.srv != nil {
 		errs = append(errs, m.srv.App.ShutdownWithTimeout(10*time.Second))
+		// Shutdown only closes a listener that Serve has registered; one
+		// still starting would serve on, so close it here too.
+		m.ln.Close()
 		<-m.done
 	}
 	if m.store != nil {

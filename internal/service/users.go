@@ -83,3 +83,21 @@ func (s *Service) CreateToken(p auth.Principal, name string) (token string, err 
 	})
 	return token, err
 }
+
+// SetDisabled disables or re-enables a user. A disabled user's tokens stop
+// working at once; they are also deleted, so re-enabling needs a new token.
+func (s *Service) SetDisabled(p auth.Principal, name string, disabled bool) error {
+	return s.update(p, "user.disable", func(tx *storage.Tx) (any, error) {
+		u, err := tx.User(name)
+		if err != nil {
+			return nil, err
+		}
+		u.Disabled = disabled
+		if disabled {
+			if err := tx.DeleteTokens(name); err != nil {
+				return nil, err
+			}
+		}
+		return map[string]any{"user": name, "disabled": disabled}, tx.PutUser(u)
+	})
+}
