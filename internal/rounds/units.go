@@ -197,3 +197,5 @@ func ParseJSON(data []byte) ([]Unit, error) {
 
 // String is a short description for logs.
 func (u Unit) String() string { return fmt.Sprintf("%s(%s)", u.ID, u.Kind) }
+
+func fieldAt(name string, i int) string { return fmt.Sprintf("%s[%d]", name, i) }

@@ -76,7 +76,17 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/rounds/:rid/units", readers, s.listUnits)
 	s.handle("POST", "/api/v1/rounds/:rid/open", admin, s.openRound)
 	s.handle("POST", "/api/v1/rounds/:rid/close", admin, s.closeRound)
+	s.handle("POST", "/api/v1/rounds/:rid/batches", admin, s.issueBatch)
+	s.handle("GET", "/api/v1/rounds/:rid/batches", admin, s.listBatches)
+	s.handle("GET", "/api/v1/rounds/:rid/batches/:bid/codes", admin, s.batchCodes)
+	s.handle("POST", "/api/v1/rounds/:rid/batches/:bid/revoke", admin, s.revokeBatch)
+	s.handle("POST", "/api/v1/rounds/:rid/codes/revoke", admin, s.revokeCode)
+	s.handle("GET", "/api/v1/rounds/:rid/turnout", Roles(auth.Admin, auth.Authority), s.turnout)
+	s.handle("POST", "/api/v1/rounds/:rid/count", Roles(auth.Admin, auth.Committee), s.count)
+	s.handle("GET", "/api/v1/rounds/:rid/receipts", anyone, s.receipts)
+	s.handle("POST", "/api/v1/ballots", anyone, s.submitBallots)
 	s.handle("GET", "/api/v1/audit", admin, s.getAudit)
+	s.handle("GET", "/metrics", admin, s.metricsHandler())
 }
 
 // securityHeaders applies to every response.

@@ -107,10 +107,18 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 		if err := r.MarkOpen(s.now()); err != nil {
 			return nil, err
 		}
+		// The clear codes of draft batches are erased for good, and the
+		// file compacted below so they do not linger in free pages.
+		if err := tx.EraseClearCodes(id); err != nil {
+			return nil, err
+		}
 		return map[string]any{"round": id, "targets": n, "key_generated": generated, "public_key": r.PublicKey}, tx.PutRound(r)
 	})
 	if err != nil {
 		return nil, "", err
+	}
+	if err := s.store.Compact(); err != nil {
+		return nil, "", apperr.Wrap(err)
 	}
 	return r, privateKey, nil
 }

@@ -6,18 +6,26 @@ package service
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"ballot/internal/audit"
 	"ballot/internal/auth"
+	"ballot/internal/seal"
 	"ballot/internal/storage"
 )
 
 // Service is the application.
 type Service struct {
-	store *storage.Store
-	now   func() time.Time
-	log   *slog.Logger
+	store   *storage.Store
+	now     func() time.Time
+	log     *slog.Logger
+	metrics *Metrics
+	writer  *writer
+	keys    dataKeys
+	fault   func(stage string) error
+	// countMu lets one count run at a time.
+	countMu sync.Mutex
 }
 
 // Options configure a Service.
@@ -25,9 +33,18 @@ type Options struct {
 	// Now is the clock; tests inject one. Default time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// QueueSize bounds the submissions waiting for the writer; beyond it
+	// the service answers busy. Default 4096.
+	QueueSize int
+	// MaxPerCommit bounds the submissions decided in one transaction.
+	// Default 1024.
+	MaxPerCommit int
+	// Fault, for tests only, is called at named stages inside the ballot
+	// transaction; an error it returns aborts the transaction there.
+	Fault func(stage string) error
 }
 
-// New makes a Service over store.
+// New makes a Service over store and starts its ballot writer; Close stops it.
 func New(store *storage.Store, opt Options) *Service {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -35,8 +52,26 @@ func New(store *storage.Store, opt Options) *Service {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	return &Service{store: store, now: opt.Now, log: opt.Log}
+	if opt.QueueSize <= 0 {
+		opt.QueueSize = 4096
+	}
+	if opt.MaxPerCommit <= 0 {
+		opt.MaxPerCommit = 1024
+	}
+	if opt.Fault == nil {
+		opt.Fault = func(string) error { return nil }
+	}
+	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), fault: opt.Fault}
+	s.keys.m = map[string]*seal.DataKey{}
+	s.writer = startWriter(s, opt.QueueSize, opt.MaxPerCommit)
+	return s
 }
+
+// Close stops the ballot writer after the submissions already queued.
+func (s *Service) Close() { s.writer.stop() }
+
+// Metrics returns the service's metrics.
+func (s *Service) Metrics() *Metrics { return s.metrics }
 
 // Store is the service's storage (for the command line's offline tools).
 func (s *Service) Store() *storage.Store { return s.store }

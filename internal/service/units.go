@@ -28,6 +28,9 @@ func (s *Service) ImportUnits(p auth.Principal, rid string, units []rounds.Unit,
 		if err := rounds.CheckTree(units, known, csvRows); err != nil {
 			return nil, err
 		}
+		if err := checkKeepsBatchedUnits(tx, rid, units); err != nil {
+			return nil, err
+		}
 		targets := 0
 		for i := range units {
 			if units[i].IsTarget() {

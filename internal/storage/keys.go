@@ -18,6 +18,30 @@ var (
 
 	bForms = []byte("forms")
 	bUnits = []byte("units")
+
+	// Per-code data, erased at count: the code key, the code records and
+	// (until open) the clear codes.
+	kCodeKey = []byte("codekey")
+	bCodes   = []byte("codes")
+	bClear   = []byte("clear")
+
+	bBatches  = []byte("batches")
+	bDataKeys = []byte("datakeys")
+
+	// Counted data.
+	bTally    = []byte("tally")
+	bComments = []byte("comments")
+	bReceipts = []byte("receipts")
+)
+
+// Kind is a kind of sealed record. Grades and comments are kept apart, each
+// under its own random keys, so neither can be matched with the other.
+type Kind []byte
+
+// The kinds of sealed records.
+var (
+	Grades = Kind("grades")
+	Notes  = Kind("notes")
 )
 
 func u64(n uint64) []byte {

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"ballot/internal/apperr"
+	"ballot/internal/rounds"
+	"ballot/internal/service"
+)
+
+// ballotBody bounds a submission: 50 targets with comments of 2,000
+// characters fit well inside.
+const ballotBody = 512 << 10
+
+func (s *Server) submitBallots(c *fiber.Ctx) error {
+	var in service.Submission
+	if err := decode(c, ballotBody, &in); err != nil {
+		return err
+	}
+	r, err := s.svc.Submit(in)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if r.Replayed {
+		return c.JSON(r)
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+func (s *Server) issueBatch(c *fiber.Ctx) error {
+	var in rounds.NewBatch
+	if err := decode(c, smallBody, &in); err != nil {
+		return err
+	}
+	format, err := codesFormat(c)
+	if err != nil {
+		return err
+	}
+	b, list, err := s.svc.IssueBatch(principal(c), c.Params("rid"), in)
+	if err != nil {
+		return err
+	}
+	return sendCodes(c.Status(fiber.StatusCreated), format, b, list)
+}
+
+func (s *Server) batchCodes(c *fiber.Ctx) error {
+	format, err := codesFormat(c)
+	if err != nil {
+		return err
+	}
+	b, list, err := s.svc.BatchCodes(principal(c), c.Params("rid"), c.Params("bid"))
+	if err != nil {
+		return err
+	}
+	return sendCodes(c, format, b, list)
+}
+
+func codesFormat(c *fiber.Ctx) (string, error) {
+	switch f := c.Query("format", "json"); f {
+	case "json", "csv":
+		return f, nil
+	default:
+		return "", apperr.Field("format", "field.oneof", "json csv")
+	}
+}
+
+// sendCodes answers a batch's clear codes, never to be cached.
+func sendCodes(c *fiber.Ctx, format string, b *rounds.Batch, list []string) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if format == "json" {
+		return c.JSON(fiber.Map{"id": b.ID, "label": b.Label, "targets": b.Targets, "codes": list})
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\xef\xbb\xbf") // Excel reads UTF-8 only with a BOM
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"stt", "ma_phieu", "doi_tuong", "nhan"})
+	for i, code := range list {
+		_ = w.Write([]string{strconv.Itoa(i + 1), code, strings.Join(b.Targets, " "), b.Label})
+	}
+	w.Flush()
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+b.ID+`-codes.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+func (s *Server) listBatches(c *fiber.Ctx) error {
+	bs, err := s.svc.Batches(c.Params("rid"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"batches": bs})
+}
+
+func (s *Server) revokeBatch(c *fiber.Ctx) error {
+	b, err := s.svc.RevokeBatch(principal(c), c.Params("rid"), c.Params("bid"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (s *Server) revokeCode(c *fiber.Ctx) error {
+	var in struct {
+		Code string `json:"code" validate:"required,max=64"`
+	}
+	if err := decode(c, smallBody, &in); err != nil {
+		return err
+	}
+	if err := s.svc.RevokeCode(principal(c), c.Params("rid"), in.Code); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"revoked": true})
+}
+
+func (s *Server) turnout(c *fiber.Ctx) error {
+	t, err := s.svc.Turnout(c.Params("rid"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (s *Server) count(c *fiber.Ctx) error {
+	var in struct {
+		PrivateKey string `json:"private_key" validate:"required"`
+	}
+	if err := decode(c, smallBody, &in); err != nil {
+		return err
+	}
+	if in.PrivateKey == "" {
+		return apperr.Field("private_key", "field.required")
+	}
+	r, err := s.svc.Count(principal(c), c.Params("rid"), in.PrivateKey, nil)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) receipts(c *fiber.Ctx) error {
+	hashes, err := s.svc.Receipts(c.Params("rid"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"count": len(hashes), "hashes": hashes})
+}
+
+func (s *Server) metricsHandler() fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(s.svc.Metrics().Registry, promhttp.HandlerOpts{}))
+}

@@ -1,0 +1,188 @@
+package service
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	mrand "math/rand/v2"
+
+	"ballot/internal/apperr"
+	"ballot/internal/auth"
+	"ballot/internal/codes"
+	"ballot/internal/forms"
+	"ballot/internal/rounds"
+	"ballot/internal/seal"
+	"ballot/internal/storage"
+	"ballot/internal/tally"
+)
+
+// Progress reports a long operation's advance: a stage, done of total.
+type Progress func(stage string, done, total int)
+
+// Count opens a closed round's ballots with the committee's private key,
+// stores the counted aggregates, a shuffled comment list per target and the
+// receipt hashes, erases every per-code record and compacts the file. The
+// key is held in memory only while counting. A key that is not the round's
+// counts nothing.
+func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progress) (*rounds.Round, error) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	identity, err := seal.ParseIdentity(privateKey)
+	if err != nil {
+		return nil, err
+	}
+	s.countMu.Lock()
+	defer s.countMu.Unlock()
+	r, err := s.Round(rid)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Check(rounds.ActCount); err != nil {
+		return nil, err
+	}
+	if identity.Recipient().String() != r.PublicKey {
+		return nil, apperr.Field("private_key", "key.wrong_round")
+	}
+	opener := seal.NewOpener(identity)
+	defer opener.Close()
+
+	var targets map[string]*aggregate
+	comments := map[string][]string{}
+	var receipts [][32]byte
+	err = s.store.View(func(tx *storage.Tx) error {
+		var err error
+		if targets, err = newAggregates(tx, rid); err != nil {
+			return err
+		}
+		if err := tx.EachDataKey(rid, opener.AddKey); err != nil {
+			return apperr.Wrap(err)
+		}
+		total, _ := tx.CountSealed(rid, storage.Grades)
+		done := 0
+		buf := make([]byte, 0, 4096)
+		gradesAAD, notesAAD := aad(rid, storage.Grades), aad(rid, storage.Notes)
+		err = tx.EachSealed(rid, storage.Grades, func(_, v []byte) error {
+			plain, err := opener.Open(buf, v, gradesAAD)
+			if err != nil {
+				return err
+			}
+			var g gradesPlain
+			if err := json.Unmarshal(plain, &g); err != nil {
+				return err
+			}
+			t := targets[g.Target]
+			if t == nil {
+				return fmt.Errorf("a ballot for unknown target %q", g.Target)
+			}
+			t.Add(t.form, g.Choices, g.Scores)
+			if done++; done%10000 == 0 {
+				progress("ballots", done, total)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		progress("ballots", done, total)
+		err = tx.EachSealed(rid, storage.Notes, func(_, v []byte) error {
+			plain, err := opener.Open(buf, v, notesAAD)
+			if err != nil {
+				return err
+			}
+			var n notePlain
+			if err := json.Unmarshal(plain, &n); err != nil {
+				return err
+			}
+			t := targets[n.Target]
+			if t == nil {
+				return fmt.Errorf("a comment for unknown target %q", n.Target)
+			}
+			t.AddText(n.Question)
+			comments[n.Target] = append(comments[n.Target], n.Text)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return tx.EachCode(rid, func(_ []byte, rec *codes.Record) error {
+			if rec.State == codes.Used {
+				receipts = append(receipts, codes.ReceiptHash(codes.ReceiptString(rec.Receipt)))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, apperr.Wrap(err)
+	}
+	shuffle := shuffler()
+	for _, list := range comments {
+		shuffle.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
+	}
+	list := make([]*tally.Target, 0, len(targets))
+	for _, t := range targets {
+		list = append(list, &t.Target)
+	}
+	progress("store", 0, 1)
+	err = s.update(p, "round.count", func(tx *storage.Tx) (_ any, err error) {
+		if r, err = tx.Round(rid); err != nil {
+			return nil, err
+		}
+		if err := r.MarkCounted(s.now()); err != nil {
+			return nil, err
+		}
+		if err := tx.PutCounted(rid, list, comments, receipts); err != nil {
+			return nil, err
+		}
+		if err := tx.EraseCodes(rid); err != nil {
+			return nil, err
+		}
+		return map[string]any{"round": rid, "receipts": len(receipts)}, tx.PutRound(r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	progress("compact", 0, 1)
+	if err := s.store.Compact(); err != nil {
+		return nil, apperr.Wrap(err)
+	}
+	progress("done", 1, 1)
+	return r, nil
+}
+
+// aggregate is a target's aggregate with its form at hand.
+type aggregate struct {
+	tally.Target
+	form *forms.Form
+}
+
+// newAggregates starts an empty aggregate for every target of round rid, so
+// a target nobody voted on is counted with zero ballots.
+func newAggregates(tx *storage.Tx, rid string) (map[string]*aggregate, error) {
+	fs, err := tx.Forms(rid)
+	if err != nil {
+		return nil, err
+	}
+	units, err := tx.Units(rid)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*aggregate{}
+	for _, u := range units {
+		if f := fs[u.Form]; f != nil {
+			out[u.ID] = &aggregate{Target: *tally.NewTarget(u.ID, f), form: f}
+		}
+	}
+	return out, nil
+}
+
+// shuffler is a random source seeded from crypto/rand, so the order of
+// comments says nothing about the order they came in.
+func shuffler() *mrand.Rand {
+	var seed [32]byte
+	if _, err := rand.Read(seed[:]); err != nil {
+		panic(err)
+	}
+	return mrand.New(mrand.NewChaCha8(seed))
+}
+

@@ -1,0 +1,164 @@
+package storage
+
+import (
+	"crypto/rand"
+
+	"ballot/internal/codes"
+	"ballot/internal/rounds"
+)
+
+// CodeKey returns round rid's code-hashing key, making one in a writable
+// transaction if there is none. After counting it is gone: nil.
+func (t *Tx) CodeKey(rid string) ([]byte, error) {
+	rb, err := t.roundBucket(rid)
+	if err != nil {
+		return nil, err
+	}
+	if k := rb.Get(kCodeKey); k != nil {
+		return append([]byte(nil), k...), nil
+	}
+	if !t.tx.Writable() {
+		return nil, nil
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	return k, rb.Put(kCodeKey, k)
+}
+
+// PutCode stores a code record under its keyed hash.
+func (t *Tx) PutCode(rid string, key []byte, r *codes.Record) error {
+	b, err := t.sub(rid, bCodes)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, r.Marshal())
+}
+
+// Code returns the record under key, or nil.
+func (t *Tx) Code(rid string, key []byte) (*codes.Record, error) {
+	b, err := t.sub(rid, bCodes)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	v := b.Get(key)
+	if v == nil {
+		return nil, nil
+	}
+	r := new(codes.Record)
+	return r, r.Unmarshal(v)
+}
+
+// EachCode passes every code record of round rid to fn.
+func (t *Tx) EachCode(rid string, fn func(key []byte, r *codes.Record) error) error {
+	b, err := t.sub(rid, bCodes)
+	if err != nil || b == nil {
+		return err
+	}
+	return b.ForEach(func(k, v []byte) error {
+		var r codes.Record
+		if err := r.Unmarshal(v); err != nil {
+			return err
+		}
+		return fn(k, &r)
+	})
+}
+
+// EraseCodes deletes every per-code record of round rid: the records, the
+// clear codes and the code key. Compact afterwards so nothing lingers.
+func (t *Tx) EraseCodes(rid string) error {
+	rb, err := t.roundBucket(rid)
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bCodes, bClear} {
+		if rb.Bucket(name) != nil {
+			if err := rb.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+	}
+	return rb.Delete(kCodeKey)
+}
+
+// PutClearCodes keeps a draft batch's codes for downloading again.
+func (t *Tx) PutClearCodes(rid, bid string, list []string) error {
+	b, err := t.sub(rid, bClear)
+	if err != nil {
+		return err
+	}
+	return putJSON(b, []byte(bid), list)
+}
+
+// ClearCodes returns a draft batch's codes, or nil.
+func (t *Tx) ClearCodes(rid, bid string) ([]string, error) {
+	b, err := t.sub(rid, bClear)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var list []string
+	_, err = getJSON(b, []byte(bid), &list)
+	return list, err
+}
+
+// EraseClearCodes deletes every clear code of round rid.
+func (t *Tx) EraseClearCodes(rid string) error {
+	rb, err := t.roundBucket(rid)
+	if err != nil {
+		return err
+	}
+	if rb.Bucket(bClear) == nil {
+		return nil
+	}
+	return rb.DeleteBucket(bClear)
+}
+
+// CreateBatch gives b a fresh id ("b1", …) and stores it.
+func (t *Tx) CreateBatch(rid string, b *rounds.Batch) error {
+	bb, err := t.sub(rid, bBatches)
+	if err != nil {
+		return err
+	}
+	n, err := bb.NextSequence()
+	if err != nil {
+		return err
+	}
+	b.ID = "b" + itoa(n)
+	return putJSON(bb, []byte(b.ID), b)
+}
+
+// PutBatch stores an existing batch.
+func (t *Tx) PutBatch(rid string, b *rounds.Batch) error {
+	bb, err := t.sub(rid, bBatches)
+	if err != nil {
+		return err
+	}
+	return putJSON(bb, []byte(b.ID), b)
+}
+
+// Batch returns batch bid of round rid, or a not_found error.
+func (t *Tx) Batch(rid, bid string) (*rounds.Batch, error) {
+	bb, err := t.sub(rid, bBatches)
+	if err != nil {
+		return nil, err
+	}
+	b := new(rounds.Batch)
+	if bb != nil {
+		if ok, err := getJSON(bb, []byte(bid), b); ok || err != nil {
+			return b, err
+		}
+	}
+	return nil, notFound("batch", bid)
+}
+
+// Batches returns every batch of round rid.
+func (t *Tx) Batches(rid string) ([]rounds.Batch, error) {
+	bb, err := t.sub(rid, bBatches)
+	if err != nil {
+		return nil, err
+	}
+	var out []rounds.Batch
+	err = eachJSON(bb, func(b *rounds.Batch) error { out = append(out, *b); return nil })
+	return out, err
+}

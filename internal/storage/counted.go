@@ -1,0 +1,82 @@
+package storage
+
+import (
+	"encoding/hex"
+
+	"ballot/internal/tally"
+)
+
+// PutCounted stores a round's counted aggregates, comment lists (already
+// shuffled) and published receipt hashes.
+func (t *Tx) PutCounted(rid string, targets []*tally.Target, comments map[string][]string, receiptHashes [][32]byte) error {
+	tb, err := t.sub(rid, bTally)
+	if err != nil {
+		return err
+	}
+	for _, tg := range targets {
+		if err := putJSON(tb, []byte(tg.ID), tg); err != nil {
+			return err
+		}
+	}
+	cb, err := t.sub(rid, bComments)
+	if err != nil {
+		return err
+	}
+	for target, list := range comments {
+		if err := putJSON(cb, []byte(target), list); err != nil {
+			return err
+		}
+	}
+	rb, err := t.sub(rid, bReceipts)
+	if err != nil {
+		return err
+	}
+	for _, h := range receiptHashes {
+		if err := rb.Put(h[:], nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Counted returns the counted aggregates of round rid, by target.
+func (t *Tx) Counted(rid string) (map[string]*tally.Target, error) {
+	b, err := t.sub(rid, bTally)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*tally.Target{}
+	err = eachJSON(b, func(tg *tally.Target) error { out[tg.ID] = tg; return nil })
+	return out, err
+}
+
+// Comments returns the shuffled comments of a target.
+func (t *Tx) Comments(rid, target string) ([]string, error) {
+	b, err := t.sub(rid, bComments)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var list []string
+	_, err = getJSON(b, []byte(target), &list)
+	return list, err
+}
+
+// ReceiptHashes returns the published receipt hashes of round rid, sorted.
+func (t *Tx) ReceiptHashes(rid string) ([]string, error) {
+	b, err := t.sub(rid, bReceipts)
+	if err != nil || b == nil {
+		return []string{}, err
+	}
+	out := make([]string, 0, b.Stats().KeyN)
+	err = b.ForEach(func(k, _ []byte) error { out = append(out, hex.EncodeToString(k)); return nil })
+	return out, err
+}
+
+// HasReceipt reports whether a receipt hash is published for round rid.
+func (t *Tx) HasReceipt(rid string, hash [32]byte) (bool, error) {
+	b, err := t.sub(rid, bReceipts)
+	if err != nil || b == nil {
+		return false, err
+	}
+	return b.Get(hash[:]) != nil, nil
+}
