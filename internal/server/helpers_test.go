@@ -58,17 +58,22 @@ func (b *syncBuffer) String() string {
 
 var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, service.Options{}) }
+
+// newEnvWith is newEnv with service options (clock and log are set here).
+func newEnvWith(t *testing.T, opt service.Options) *env {
 	t.Helper()
 	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	t.Cleanup(func() { store.Close() }) // runs after svc.Close
 	c := &clock{t: t0}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	svc := service.New(store, service.Options{Now: c.Now, Log: log})
+	opt.Now, opt.Log = c.Now, log
+	svc := service.New(store, opt)
+	t.Cleanup(svc.Close)
 	_, token, created, err := svc.Bootstrap()
 	if err != nil || !created {
 		t.Fatalf("bootstrap: %v %v", created, err)

@@ -181,28 +181,32 @@ func (s *Service) lookup(digits string) (*found, error) {
 	return f, err
 }
 
-// sealBallots validates the ballots against the code's targets and forms
-// and seals them: grades and comments apart, each under a random key.
+// sealBallots validates the ballots against the code's targets and forms —
+// all of them, before anything is made or stored — and seals them: grades
+// and comments apart, each under a random key.
 func (s *Service) sealBallots(f *found, ballots []BallotIn) (grades, notes []storage.Sealed, err error) {
 	if len(ballots) != len(f.batch.Targets) {
 		return nil, nil, apperr.Field("ballots", "ballot.targets", len(f.batch.Targets))
 	}
-	dk, err := s.dataKey(f.round)
-	if err != nil {
-		return nil, nil, err
-	}
 	seen := map[string]bool{}
-	gradesAAD, notesAAD := aad(f.round.ID, storage.Grades), aad(f.round.ID, storage.Notes)
+	checked := make([]forms.Answers, len(ballots))
 	for i, b := range ballots {
 		form := f.forms[b.Target]
 		if form == nil || seen[b.Target] {
 			return nil, nil, apperr.Field(fieldAt("ballots", i, "target"), "ballot.not_for_code", b.Target)
 		}
 		seen[b.Target] = true
-		a, err := form.CheckAnswers(b.Answers, fieldAt("ballots", i, "answers"))
-		if err != nil {
+		if checked[i], err = form.CheckAnswers(b.Answers, fieldAt("ballots", i, "answers")); err != nil {
 			return nil, nil, err
 		}
+	}
+	dk, err := s.dataKey(f.round)
+	if err != nil {
+		return nil, nil, err
+	}
+	gradesAAD, notesAAD := aad(f.round.ID, storage.Grades), aad(f.round.ID, storage.Notes)
+	for i, b := range ballots {
+		a := checked[i]
 		plain, _ := json.Marshal(gradesPlain{Target: b.Target, Choices: a.Choices, Scores: a.Scores})
 		v, err := dk.Seal(plain, gradesAAD, gradesBlock)
 		if err != nil {

@@ -185,3 +185,22 @@ func (s *Store) CheckConsistency() error {
 		return errors.Join(errs...)
 	})
 }
+
+// Walk passes every key and value in the file to fn, with the path of
+// buckets above it. The slices are valid only during fn.
+func (s *Store) Walk(fn func(path []string, key, value []byte) error) error {
+	return s.View(func(t *Tx) error {
+		return t.tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			return walkBucket([]string{string(name)}, b, fn)
+		})
+	})
+}
+
+func walkBucket(path []string, b *bolt.Bucket, fn func([]string, []byte, []byte) error) error {
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			return walkBucket(append(append([]string(nil), path...), string(k)), b.Bucket(k), fn)
+		}
+		return fn(path, k, v)
+	})
+}
