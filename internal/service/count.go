@@ -185,4 +185,3 @@ func shuffler() *mrand.Rand {
 	}
 	return mrand.New(mrand.NewChaCha8(seed))
 }
-
