@@ -23,6 +23,7 @@ Usage:
   ballot token create --db PATH --user NAME
   ballot keygen  [--out FILE]
   ballot check   --db PATH [--anchor HASH]
+  ballot count   --db PATH --round ID --key-file FILE
 
 Flags of serve also come from BALLOT_DB, BALLOT_ADDR, BALLOT_PUBLIC_URL,
 BALLOT_TRUSTED_PROXY. Defaults: --db ./ballot.db, --addr 127.0.0.1:8080.
@@ -81,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runKeygen(rest, stdout, stderr)
 	case "check":
 		return runCheck(rest, stdout, stderr)
+	case "count":
+		return runCount(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -127,4 +128,57 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "ok")
 	return nil
+}
+
+func runCount(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("count", stderr)
+	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
+	round := fs.String("round", "", "round id")
+	keyFile := fs.String("key-file", "", "file holding the round's private key (AGE-SECRET-KEY-1…)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *round == "" || *keyFile == "" {
+		return fmt.Errorf("--round and --key-file are required")
+	}
+	key, err := readKeyFile(*keyFile)
+	if err != nil {
+		return err
+	}
+	defer clear(key)
+	svc, done, err := openOffline(*db)
+	if err != nil {
+		return err
+	}
+	defer done()
+	r, err := svc.Count(cli, *round, string(key), func(stage string, n, total int) {
+		if total > 1 {
+			fmt.Fprintf(stderr, "\r%s: %d / %d", stage, n, total)
+		} else {
+			fmt.Fprintf(stderr, "\n%s", stage)
+		}
+	})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "round %s counted\n", r.ID)
+	return nil
+}
+
+// readKeyFile reads the first AGE-SECRET-KEY line of a key file (as written
+// by ballot keygen --out or age-keygen).
+func readKeyFile(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(raw)
+	for _, line := range bytes.Split(raw, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if bytes.HasPrefix(line, []byte("AGE-SECRET-KEY-1")) {
+			return append([]byte(nil), line...), nil
+		}
+	}
+	return nil, fmt.Errorf("%s holds no AGE-SECRET-KEY-1… line", path)
 }
