@@ -2,8 +2,8 @@ package main
 
 import (
 	"bufio"
-	"os"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -169,4 +169,3 @@ func TestEveryAcknowledgedBallotSurvivesKill9(t *testing.T) {
 }
 
 func u2(s *proc, path string) string { return s.url + "/api/v1/rounds" + path }
-
