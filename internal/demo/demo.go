@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"strings"
 
 	"ballot/internal/auth"
 	"ballot/internal/forms"
@@ -44,9 +45,36 @@ func Seed(svc *service.Service, out io.Writer) error {
 	if _, err := svc.ImportUnits(actor, r.ID, units, true); err != nil {
 		return err
 	}
-	if _, _, err := svc.OpenRound(actor, r.ID); err != nil {
+	// A few batches to vote with: three grassroots organizations, and the
+	// first district's collective together with one of its grassroots.
+	var grassroots []rounds.Unit
+	district := ""
+	for _, u := range units {
+		switch {
+		case u.Kind == "grassroots" && len(grassroots) < 3:
+			grassroots = append(grassroots, u)
+		case u.Kind == "district" && district == "":
+			district = u.ID
+		}
+	}
+	var lines []string
+	for _, u := range grassroots {
+		_, list, err := svc.IssueBatch(actor, r.ID, rounds.NewBatch{Targets: []string{u.ID}, Count: 5, Label: u.Name})
+		if err != nil {
+			return err
+		}
+		lines = append(lines, fmt.Sprintf("  %s  %s", list[0], u.Name))
+	}
+	_, list, err := svc.IssueBatch(actor, r.ID, rounds.NewBatch{Targets: []string{district, grassroots[0].ID}, Count: 5, Label: "hai đối tượng"})
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Demo round %s opened with %d units.\n", r.ID, len(units))
+	lines = append(lines, fmt.Sprintf("  %s  %s + %s", list[0], district, grassroots[0].Name))
+	_, priv, err := svc.OpenRound(actor, r.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Demo round %s is open with %d units. Codes to try:\n%s\n", r.ID, len(units), strings.Join(lines, "\n"))
+	fmt.Fprintf(out, "The round's private key (the counting committee's; demo only):\n  %s\n", priv)
 	return nil
 }
