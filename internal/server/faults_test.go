@@ -156,3 +156,66 @@ func TestNoPerCodeRecordSurvivesCounting(t *testing.T) {
 		t.Fatalf("receipts published %v, codes used 15", pub.JSON["count"])
 	}
 }
+
+// TestAFullQueueAnswersBusyAndStoresNothing: while the writer is stuck in a
+// commit, submissions beyond the queue's bound are answered 503 busy at
+// once, with Retry-After, and nothing of them is stored.
+func TestAFullQueueAnswersBusyAndStoresNothing(t *testing.T) {
+	release := make(chan struct{})
+	var stuck atomic.Bool
+	entered := make(chan struct{}, 1)
+	e := newEnvWith(t, service.Options{QueueSize: 2, Fault: func(s string) error {
+		if s == "before_commit" && stuck.Load() {
+			select {
+			case entered <- struct{}{}:
+			default:
+			}
+			<-release
+		}
+		return nil
+	}})
+	rid, _, cs := e.openRound([]string{"c1"}, 10)
+	url := e.listen() + "/api/v1/ballots"
+	stuck.Store(true)
+	type answer struct {
+		status int
+		retry  string
+	}
+	answers := make(chan answer, 10)
+	go func() {
+		st, _ := post(t, url, submission(cs[0], newSID(), []string{"c1"}, ""))
+		answers <- answer{status: st}
+	}()
+	<-entered // the writer holds the first submission inside its transaction
+	for _, c := range cs[1:] {
+		go func(c string) {
+			st, _ := post(t, url, submission(c, newSID(), []string{"c1"}, ""))
+			answers <- answer{status: st}
+		}(c)
+	}
+	busy := 0
+	for busy < 7 { // 9 more submissions, 2 fit in the queue
+		a := <-answers
+		if a.status != 503 {
+			t.Fatalf("while stuck: status %d", a.status)
+		}
+		busy++
+	}
+	r := e.do("POST", "/api/v1/ballots", "", submission(cs[9], newSID(), []string{"c1"}, ""))
+	if r.Status != 503 || r.ErrCode() != "busy" || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("busy answer: %d %s %v", r.Status, r.Body, r.Header)
+	}
+	stuck.Store(false)
+	close(release)
+	for i := 0; i < 3; i++ {
+		if a := <-answers; a.status != 201 {
+			t.Fatalf("a queued submission: %d", a.status)
+		}
+	}
+	if n := e.sealedCount(rid, storage.Grades); n != 3 {
+		t.Fatalf("%d ballots stored, want the 3 that were queued", n)
+	}
+	if used := e.must(200, "GET", "/api/v1/rounds/"+rid+"/turnout", e.admin, nil).JSON["used"]; used != 3.0 {
+		t.Fatalf("used %v", used)
+	}
+}
