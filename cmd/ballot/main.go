@@ -17,7 +17,7 @@ import (
 const usage = `ballot — anonymous quality-analysis ballots
 
 Usage:
-  ballot serve   [--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR]
+  ballot serve   [--db PATH] [--addr HOST:PORT]
   ballot demo    [--db PATH] [--addr HOST:PORT]
   ballot user add    --db PATH --name NAME --role admin|committee|authority [--unit ID]
   ballot token create --db PATH --user NAME
@@ -25,8 +25,8 @@ Usage:
   ballot check   --db PATH [--anchor HASH]
   ballot count   --db PATH --round ID --key-file FILE
 
-Flags of serve also come from BALLOT_DB, BALLOT_ADDR, BALLOT_PUBLIC_URL,
-BALLOT_TRUSTED_PROXY. Defaults: --db ./ballot.db, --addr 127.0.0.1:8080.
+Flags of serve also come from BALLOT_DB and BALLOT_ADDR.
+Defaults: --db ./ballot.db, --addr 127.0.0.1:8080.
 `
 
 func main() {

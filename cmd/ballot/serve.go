@@ -120,8 +120,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	fs := newFlags(name, stderr)
 	db := fs.String("db", envOr("BALLOT_DB", defDB), "database file")
 	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address")
-	fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "public base URL for QR links")
-	fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "CIDR of a reverse proxy whose X-Forwarded-For is trusted")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
