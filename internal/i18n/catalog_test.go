@@ -5,7 +5,9 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,6 +84,24 @@ func TestEveryKeyUsedHasMessages(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// templates: {{t .Lang "key" …}}
+	tkey := regexp.MustCompile(`\{\{\s*t \$?\.Lang "([a-z_.]+)"`)
+	tmpls, _ := filepath.Glob(filepath.Join(root, "web", "templates", "*.html"))
+	if len(tmpls) == 0 {
+		t.Fatal("no templates found")
+	}
+	for _, path := range tmpls {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range tkey.FindAllStringSubmatch(string(raw), -1) {
+			found++
+			if !i18n.Has(m[1]) {
+				t.Errorf("%s: message key %q has no message in every language", path, m[1])
+			}
+		}
 	}
 	if found < 50 {
 		t.Fatalf("found only %d keys: the walk is broken", found)

@@ -16,6 +16,11 @@ import (
 // "anyone" marks public routes.
 var spec = map[string]string{
 	"GET /healthz":                                 "anyone",
+	"GET /":                                        "anyone",
+	"POST /":                                       "anyone",
+	"POST /ballot":                                 "anyone",
+	"GET /receipt":                                 "anyone",
+	"GET /static/:name":                            "anyone",
 	"POST /api/v1/rounds":                          "admin",
 	"GET /api/v1/rounds":                           "admin authority committee",
 	"GET /api/v1/rounds/:rid":                      "admin authority committee",

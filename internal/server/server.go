@@ -65,6 +65,13 @@ func (s *Server) routes() {
 
 	s.handle("GET", "/healthz", anyone, s.healthz)
 
+	// Participant pages: no cookies, no-store, same-origin posts only.
+	s.handle("GET", "/", anyone, s.entryPage)
+	s.handle("POST", "/", anyone, s.enterCode)
+	s.handle("POST", "/ballot", anyone, s.submitBallot)
+	s.handle("GET", "/receipt", anyone, s.checkReceipt)
+	s.handle("GET", "/static/:name", anyone, s.static)
+
 	s.handle("POST", "/api/v1/rounds", admin, s.createRound)
 	s.handle("GET", "/api/v1/rounds", readers, s.listRounds)
 	s.handle("GET", "/api/v1/rounds/:rid", readers, s.getRound)

@@ -65,6 +65,7 @@ type found struct {
 	record  *codes.Record
 	batch   *rounds.Batch
 	forms   map[string]*forms.Form // by target
+	units   []rounds.Unit          // the batch's targets, in its order
 }
 
 // Submit checks, seals and stores a submission: the code is consumed in the
@@ -170,6 +171,7 @@ func (s *Service) lookup(digits string) (*found, error) {
 				if err != nil {
 					return err
 				}
+				f.units = append(f.units, *u)
 				if f.forms[t], err = tx.Form(r.ID, u.Form); err != nil {
 					return err
 				}
