@@ -14,7 +14,7 @@ var uiCatalog = map[Lang]map[string]string{
 		"ui.answer_missing":  "Chưa trả lời câu này.",
 		"ui.answers_missing": "Còn %d câu bắt buộc chưa trả lời (được đánh dấu bên dưới). Các câu đã trả lời vẫn được giữ nguyên.",
 		"ui.score_range":     "Nhập số nguyên từ 0 đến %d.",
-		"ui.text_limit":      "Không bắt buộc; tối đa %d ký tự.",
+		"ui.text_limit":      "Tối đa %d ký tự.",
 		"ui.submit":          "Gửi phiếu",
 		"ui.retrying":        "Mất kết nối. Đang gửi lại phiếu… (phiếu chỉ được ghi nhận một lần)",
 		"ui.receipt_title":   "Phiếu đã được ghi nhận",
@@ -38,6 +38,7 @@ var uiCatalog = map[Lang]map[string]string{
 		"ui.title_refused":   "Yêu cầu bị từ chối",
 		"ui.title_used":      "Mã phiếu đã được dùng",
 		"ui.title_error":     "Có lỗi xảy ra",
+		"ui.first_missing":   "Đến câu đầu tiên chưa trả lời",
 	},
 	EN: {
 		"ui.brand":           "Quality analysis ballot",
@@ -51,7 +52,7 @@ var uiCatalog = map[Lang]map[string]string{
 		"ui.answer_missing":  "This question has no answer yet.",
 		"ui.answers_missing": "%d required questions have no answer (marked below). Your other answers are kept.",
 		"ui.score_range":     "A whole number from 0 to %d.",
-		"ui.text_limit":      "Optional; at most %d characters.",
+		"ui.text_limit":      "At most %d characters.",
 		"ui.submit":          "Send the ballot",
 		"ui.retrying":        "Connection lost. Sending the ballot again… (it is recorded only once)",
 		"ui.receipt_title":   "Your ballot was recorded",
@@ -75,6 +76,7 @@ var uiCatalog = map[Lang]map[string]string{
 		"ui.title_refused":   "Request refused",
 		"ui.title_used":      "This code was used",
 		"ui.title_error":     "Something went wrong",
+		"ui.first_missing":   "Go to the first unanswered question",
 	},
 }
 

@@ -6,6 +6,7 @@ package i18n
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Lang is a user-interface language.
@@ -66,9 +67,12 @@ func (m Msg) In(lang Lang) string {
 	}
 	args := make([]any, len(m.Args))
 	for i, a := range m.Args {
-		if inner, ok := a.(Msg); ok {
-			args[i] = inner.In(lang)
-		} else {
+		switch a := a.(type) {
+		case Msg:
+			args[i] = a.In(lang)
+		case Time:
+			args[i] = a.In(lang)
+		default:
 			args[i] = a
 		}
 	}
@@ -92,4 +96,21 @@ func Keys(lang Lang) []string {
 		keys = append(keys, k)
 	}
 	return keys
+}
+
+// Vietnam is the time zone of every time shown to people: UTC+7, without
+// daylight saving.
+var Vietnam = time.FixedZone("ICT", 7*3600)
+
+// Time is a moment as a message argument, shown in Vietnam time in the
+// reader's words.
+type Time time.Time
+
+// In renders t in lang.
+func (t Time) In(lang Lang) string {
+	v := time.Time(t).In(Vietnam)
+	if lang == EN {
+		return v.Format("15:04, 2 Jan 2006") + " (Vietnam time)"
+	}
+	return v.Format("15:04 ngày 02/01/2006") + " (giờ Việt Nam)"
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ballot/internal/apperr"
+	"ballot/internal/i18n"
 	"ballot/internal/valid"
 )
 
@@ -116,7 +117,7 @@ func (r *Round) Check(a Action) error {
 		if r.State == Draft {
 			e := apperr.New(apperr.RoundNotOpen, "round.not_open")
 			if r.OpensAt != nil {
-				e = apperr.New(apperr.RoundNotOpen, "round.not_open_until", r.OpensAt.Format(time.RFC3339))
+				e = apperr.New(apperr.RoundNotOpen, "round.not_open_until", i18n.Time(*r.OpensAt))
 				e.Extra = map[string]any{"opens_at": r.OpensAt}
 			}
 			return e

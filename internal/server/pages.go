@@ -39,6 +39,7 @@ type page struct {
 	Receipt      string
 	Checked      bool
 	Result       string
+	FirstMissing string
 }
 
 // newPage reads the language and kiosk mode of a participant request (from
@@ -129,6 +130,15 @@ func (s *Server) enterCode(c *fiber.Ctx) error {
 func (s *Server) ballotPage(c *fiber.Ctx, p *page, b *service.Ballot, answers map[string]string, missing map[string]bool) error {
 	p.Round, p.Title = b.Round, b.Round.Title
 	p.Targets = targetViews(b, p.Lang, answers, missing)
+	for _, t := range p.Targets {
+		for _, s := range t.Sections {
+			for _, q := range s.Questions {
+				if q.Missing && p.FirstMissing == "" {
+					p.FirstMissing = q.Field
+				}
+			}
+		}
+	}
 	status := fiber.StatusOK
 	if p.Error != "" {
 		status = fiber.StatusBadRequest

@@ -149,7 +149,7 @@ func TestParticipantErrorPages(t *testing.T) {
 	opens := t0.Add(26 * time.Hour)
 	e.must(200, "PATCH", "/api/v1/rounds/"+rid, e.admin, map[string]any{"opens_at": opens})
 	r := e.form("/", url.Values{"code": {code}, "lang": {"en"}})
-	if r.Status != 409 || !strings.Contains(string(r.Body), "Voting has not started") || !strings.Contains(string(r.Body), opens.Format(time.RFC3339)) {
+	if r.Status != 409 || !strings.Contains(string(r.Body), "Voting has not started") || !strings.Contains(string(r.Body), opens.In(time.FixedZone("", 7*3600)).Format("15:04, 2 Jan 2006")) {
 		t.Fatalf("not open: %d %s", r.Status, r.Body)
 	}
 	e.clock.Set(opens)

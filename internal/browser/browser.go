@@ -1,0 +1,89 @@
+// Package browser drives Debian's headless Chromium through chromedp, for
+// the page tests and the screenshot script: a fresh profile per browser, a
+// phone-sized viewport, and JavaScript on or off.
+package browser
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// ExecPath finds Chromium: $CHROMIUM, else chromium or chromium-browser on
+// the PATH.
+func ExecPath() (string, error) {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM")
+}
+
+// Browser is one headless Chromium with its own empty profile.
+type Browser struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// New starts a browser; profileDir must be a fresh directory.
+func New(profileDir string) (*Browser, error) {
+	path, err := ExecPath()
+	if err != nil {
+		return nil, err
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(profileDir),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+	)
+	ctx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	b := &Browser{ctx: ctx, cancel: cancel}
+	// Start it now, so a missing or broken Chromium fails here.
+	tab, done := chromedp.NewContext(ctx)
+	defer done()
+	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+		cancel()
+		return nil, err
+	}
+	return b, nil
+}
+
+// Close stops the browser.
+func (b *Browser) Close() { b.cancel() }
+
+// Tab opens a tab. A width above 0 makes it a phone that many CSS pixels
+// wide (740 high) at 2× with touch; script false switches JavaScript off.
+func (b *Browser) Tab(width int64, script bool) (context.Context, context.CancelFunc, error) {
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	actions := []chromedp.Action[chromedp.Void]{chromedp.Navigate("about:blank")}
+	if width > 0 {
+		actions = append(actions, chromedp.EmulateViewport(width, 740, chromedp.EmulateScale(2),
+			chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	}
+	if !script {
+		actions = append(actions, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}))
+	}
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return ctx, cancel, nil
+}

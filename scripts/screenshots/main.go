@@ -1,0 +1,97 @@
+// Command screenshots writes phone-size screenshots of every participant
+// page (code entry, ballots, receipt, kiosk, error pages, receipt check) in
+// Vietnamese and English, for people to look at:
+//
+//	go run ./scripts/screenshots [-out screenshots]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/chromedp/chromedp"
+
+	"ballot/internal/browser"
+	"ballot/internal/service"
+)
+
+var out = flag.String("out", "screenshots", "folder for the PNG files")
+
+func main() {
+	flag.Parse()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "screenshots:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	dir, err := os.MkdirTemp("", "ballot-shots")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	f, err := browser.NewFixture(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	b, err := browser.New(filepath.Join(dir, "profile"))
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+
+	enter, fillAll, send := browser.EnterCode, browser.FillAll, browser.Send()
+	type shot struct {
+		name  string
+		width int64
+		steps []chromedp.Action[chromedp.Void]
+	}
+	shots := []shot{
+		{"01-entry-vi", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/")}},
+		{"02-entry-en", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/?lang=en")}},
+		{"03-entry-mistyped", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter("1234 5678 9012 3456")}},
+		{"04-ballot-grassroots-vi", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter(f.C1[0])}},
+		{"05-ballot-grassroots-en-320", 320, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/?lang=en"), enter(f.C1[1])}},
+		{"06-ballot-diem100", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter(f.C2[0])}},
+		{"07-ballot-two-targets", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter(f.Both[0])}},
+		{"08-ballot-missing", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter(f.C1[2]),
+			chromedp.Click(`input[name="a|c1|c1"][value="tot"]`), send}},
+		{"09-receipt", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter(f.C1[3]), fillAll, send}},
+		{"10-receipt-kiosk-en", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/?kiosk=1&lang=en"), enter(f.C1[4]), fillAll, send}},
+		{"11-code-used", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter(f.C1[3])}},
+		{"12-code-unknown", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter("0000 0000 0000 0000")}},
+		{"13-not-open", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter(f.NotOpen)}},
+		{"14-closed", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/?lang=en"), enter(f.Closed)}},
+		{"15-receipt-check", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/receipt?r=ABCDEFGHIJKLMNOPQRSTUVWXYZ")}},
+	}
+	for _, s := range shots {
+		ctx, cancel, err := b.Tab(s.width, true)
+		if err != nil {
+			return err
+		}
+		if err := chromedp.Do(ctx, s.steps...); err != nil {
+			cancel()
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		cancel()
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		path := filepath.Join(*out, s.name+".png")
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			return err
+		}
+		fmt.Println(path)
+	}
+	return nil
+}
