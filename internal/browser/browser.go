@@ -28,10 +28,12 @@ func ExecPath() (string, error) {
 	return "", errors.New("no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM")
 }
 
-// Browser is one headless Chromium with its own empty profile.
+// Browser is one headless Chromium with its own empty profile. Its first
+// context owns the browser process; tabs are opened from it.
 type Browser struct {
-	ctx    context.Context
-	cancel context.CancelFunc
+	ctx       context.Context
+	cancel    context.CancelFunc
+	stopAlloc context.CancelFunc
 }
 
 // New starts a browser; profileDir must be a fresh directory.
@@ -51,20 +53,23 @@ func New(profileDir string) (*Browser, error) {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("no-first-run", true),
 	)
-	ctx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	b := &Browser{ctx: ctx, cancel: cancel}
-	// Start it now, so a missing or broken Chromium fails here.
-	tab, done := chromedp.NewContext(ctx)
-	defer done()
-	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+	alloc, stopAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// The first context starts the browser (now, so a missing or broken
+	// Chromium fails here) and stops it when cancelled.
+	ctx, cancel := chromedp.NewContext(alloc)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		cancel()
+		stopAlloc()
 		return nil, err
 	}
-	return b, nil
+	return &Browser{ctx: ctx, cancel: cancel, stopAlloc: stopAlloc}, nil
 }
 
 // Close stops the browser.
-func (b *Browser) Close() { b.cancel() }
+func (b *Browser) Close() {
+	b.cancel()
+	b.stopAlloc()
+}
 
 // Tab opens a tab. A width above 0 makes it a phone that many CSS pixels
 // wide (740 high) at 2× with touch; script false switches JavaScript off.
