@@ -39,6 +39,7 @@ var uiCatalog = map[Lang]map[string]string{
 		"ui.title_used":      "Mã phiếu đã được dùng",
 		"ui.title_error":     "Có lỗi xảy ra",
 		"ui.first_missing":   "Đến câu đầu tiên chưa trả lời",
+		"ui.targets_count":   "Mã phiếu này dùng để đánh giá %d đối tượng, mỗi đối tượng một phần bên dưới. Gửi một lần cho tất cả.",
 	},
 	EN: {
 		"ui.brand":           "Quality analysis ballot",
@@ -77,6 +78,7 @@ var uiCatalog = map[Lang]map[string]string{
 		"ui.title_used":      "This code was used",
 		"ui.title_error":     "Something went wrong",
 		"ui.first_missing":   "Go to the first unanswered question",
+		"ui.targets_count":   "This code rates %d targets, each in its own part below. One send covers them all.",
 	},
 }
 
