@@ -42,6 +42,7 @@ var spec = map[string]string{
 	"POST /api/v1/rounds/:rid/count":               "admin committee",
 	"GET /api/v1/rounds/:rid/receipts":             "anyone",
 	"POST /api/v1/ballots":                         "anyone",
+	"GET /api/v1/rounds/:rid/tally":                "admin authority",
 	"GET /metrics":                                 "admin",
 }
 

@@ -156,3 +156,14 @@ func (s *Server) receipts(c *fiber.Ctx) error {
 func (s *Server) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.svc.Metrics().Registry, promhttp.HandlerOpts{}))
 }
+
+func (s *Server) tally(c *fiber.Ctx) error {
+	if f := c.Query("format", "json"); f != "json" {
+		return apperr.Field("format", "field.oneof", "json")
+	}
+	v, err := s.svc.Tally(principal(c), c.Params("rid"), c.Query("unit"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}

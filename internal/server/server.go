@@ -91,6 +91,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/rounds/:rid/turnout", Roles(auth.Admin, auth.Authority), s.turnout)
 	s.handle("POST", "/api/v1/rounds/:rid/count", Roles(auth.Admin, auth.Committee), s.count)
 	s.handle("GET", "/api/v1/rounds/:rid/receipts", anyone, s.receipts)
+	s.handle("GET", "/api/v1/rounds/:rid/tally", Roles(auth.Admin, auth.Authority), s.tally)
 	s.handle("POST", "/api/v1/ballots", anyone, s.submitBallots)
 	s.handle("GET", "/api/v1/audit", admin, s.getAudit)
 	s.handle("GET", "/metrics", admin, s.metricsHandler())

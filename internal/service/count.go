@@ -120,8 +120,29 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 		shuffle.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
 	}
 	list := make([]*tally.Target, 0, len(targets))
-	for _, t := range targets {
+	byID := make(map[string]*tally.Target, len(targets))
+	for id, t := range targets {
 		list = append(list, &t.Target)
+		byID[id] = &t.Target
+	}
+	// What to withhold is decided once, here, over every published view.
+	progress("withhold", 0, 1)
+	var withheld tally.Withheld
+	err = s.store.View(func(tx *storage.Tx) error {
+		units, err := tx.Units(rid)
+		if err != nil {
+			return err
+		}
+		fs, err := tx.Forms(rid)
+		if err != nil {
+			return err
+		}
+		tree := tally.NewTree(units)
+		withheld = tally.Decide(tree, byID, tally.Rollups(tree, byID, fs), fs, r.MinGroupSize, true)
+		return nil
+	})
+	if err != nil {
+		return nil, apperr.Wrap(err)
 	}
 	progress("store", 0, 1)
 	err = s.update(p, "round.count", func(tx *storage.Tx) (_ any, err error) {
@@ -132,6 +153,9 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 			return nil, err
 		}
 		if err := tx.PutCounted(rid, list, comments, receipts); err != nil {
+			return nil, err
+		}
+		if err := tx.PutWithheld(rid, withheld); err != nil {
 			return nil, err
 		}
 		if err := tx.EraseCodes(rid); err != nil {

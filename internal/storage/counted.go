@@ -80,3 +80,25 @@ func (t *Tx) HasReceipt(rid string, hash [32]byte) (bool, error) {
 	}
 	return b.Get(hash[:]) != nil, nil
 }
+
+var kWithheld = []byte("withheld")
+
+// PutWithheld stores the withholding decision made at counting.
+func (t *Tx) PutWithheld(rid string, w tally.Withheld) error {
+	rb, err := t.roundBucket(rid)
+	if err != nil {
+		return err
+	}
+	return putJSON(rb, kWithheld, w)
+}
+
+// Withheld returns the withholding decision of a counted round.
+func (t *Tx) Withheld(rid string) (tally.Withheld, error) {
+	rb, err := t.roundBucket(rid)
+	if err != nil {
+		return nil, err
+	}
+	w := tally.Withheld{}
+	_, err = getJSON(rb, kWithheld, &w)
+	return w, err
+}

@@ -24,6 +24,9 @@ type TargetView struct {
 	Ballots   int            `json:"ballots"`
 	Withheld  bool           `json:"withheld"`
 	Questions []QuestionView `json:"questions"`
+	// Comments are the target's comments in a random order fixed at
+	// counting; absent when the target is withheld.
+	Comments []string `json:"comments,omitempty"`
 }
 
 // RollupView is one roll-up's published tally.
@@ -71,6 +74,7 @@ type Counted struct {
 	Rollups  map[RollupID]*Rollup
 	Withheld Withheld
 	Issued   map[string]int
+	Comments map[string][]string
 	MinGroup int
 }
 
@@ -102,6 +106,9 @@ func (c *Counted) targetView(id, name string, t *Target) TargetView {
 	tv := TargetView{ID: id, Name: name, Form: t.Form, Issued: c.Issued[id], Ballots: t.Ballots, Withheld: t.Ballots < c.MinGroup}
 	for _, q := range t.Questions {
 		tv.Questions = append(tv.Questions, questionView(q, tv.Withheld || c.Withheld[TargetKey(id, q.ID)]))
+	}
+	if !tv.Withheld {
+		tv.Comments = c.Comments[id]
 	}
 	return tv
 }

@@ -15,7 +15,9 @@ type Withheld map[string]bool
 func TargetKey(target, question string) string { return "t|" + target + "|" + question }
 
 // RollupKey names a roll-up's question.
-func RollupKey(r RollupID, question string) string { return "r|" + r.Unit + "|" + r.Form + "|" + question }
+func RollupKey(r RollupID, question string) string {
+	return "r|" + r.Unit + "|" + r.Form + "|" + question
+}
 
 // node is the figures of one question of a target or a roll-up.
 type node struct {
