@@ -65,6 +65,9 @@ func (m Msg) In(lang Lang) string {
 	if !ok {
 		return m.Key
 	}
+	if len(m.Args) == 0 {
+		return format // no verbs to fill: a "%" is a percent sign
+	}
 	args := make([]any, len(m.Args))
 	for i, a := range m.Args {
 		switch a := a.(type) {

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"ballot/internal/apperr"
+	"ballot/internal/export"
 	"ballot/internal/rounds"
 	"ballot/internal/service"
 )
@@ -158,12 +160,48 @@ func (s *Server) metricsHandler() fiber.Handler {
 }
 
 func (s *Server) tally(c *fiber.Ctx) error {
-	if f := c.Query("format", "json"); f != "json" {
-		return apperr.Field("format", "field.oneof", "json")
+	format := c.Query("format", "json")
+	if format != "json" && format != "csv" && format != "xlsx" && format != "html" {
+		return apperr.Field("format", "field.oneof", "json csv xlsx html")
 	}
-	v, err := s.svc.Tally(principal(c), c.Params("rid"), c.Query("unit"))
+	t, err := s.svc.Tally(principal(c), c.Params("rid"), c.Query("unit"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(v)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if format == "json" {
+		return c.JSON(t.View)
+	}
+	return sendExport(c, format, "tally-"+t.Round.ID, func(w io.Writer) error {
+		lang := lang(c)
+		switch format {
+		case "csv":
+			return export.TallyCSV(w, t.View, t.Forms, lang)
+		case "xlsx":
+			return export.TallyXLSX(w, t.View, t.Forms, lang)
+		}
+		return export.TallyHTML(w, t.View, t.Forms, lang, export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: s.svc.Now()})
+	})
+}
+
+// sendExport answers a file of format, named name.
+func sendExport(c *fiber.Ctx, format, name string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	switch format {
+	case "csv":
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	case "xlsx":
+		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	case "html":
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		// a printable document: its own styles, no script at all
+		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+	}
+	if format != "html" {
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.`+format+`"`)
+	}
+	return c.Send(buf.Bytes())
 }

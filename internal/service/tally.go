@@ -3,6 +3,7 @@ package service
 import (
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
+	"ballot/internal/forms"
 	"ballot/internal/rounds"
 	"ballot/internal/storage"
 	"ballot/internal/tally"
@@ -69,20 +70,31 @@ func scope(p auth.Principal, tree *tally.Tree, unit string) (string, error) {
 	return unit, nil
 }
 
+// Tally is a published tally with what exports need to label it.
+type Tally struct {
+	View     *tally.View
+	Forms    map[string]*forms.Form
+	Round    *rounds.Round
+	UnitName string
+}
+
 // Tally returns the published tally of a counted round for the subtree of
 // unit, as p may see it.
-func (s *Service) Tally(p auth.Principal, rid, unit string) (*tally.View, error) {
-	var v *tally.View
+func (s *Service) Tally(p auth.Principal, rid, unit string) (*Tally, error) {
+	var out *Tally
 	err := s.store.View(func(tx *storage.Tx) error {
-		_, c, err := s.counted(tx, rid)
+		r, c, err := s.counted(tx, rid)
 		if err != nil {
 			return err
 		}
 		if unit, err = scope(p, c.Tree, unit); err != nil {
 			return err
 		}
-		v = c.View(rid, unit)
+		out = &Tally{View: c.View(rid, unit), Forms: c.Forms, Round: r}
+		if u := c.Tree.Units[unit]; u != nil {
+			out.UnitName = u.Name
+		}
 		return nil
 	})
-	return v, err
+	return out, err
 }

@@ -1,0 +1,147 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"ballot/internal/seal"
+)
+
+// countedRound makes a counted round over the small tree with ballots on
+// c1 (5), c2 (4) and d1 (1, withheld).
+func (e *env) countedRound() string {
+	e.t.Helper()
+	rid := e.draftRound()
+	kp, _ := seal.GenerateKeyPair()
+	e.must(200, "PUT", "/api/v1/rounds/"+rid+"/key", e.admin, map[string]string{"public_key": kp.Public})
+	batch := func(target string, n int) []any {
+		return e.must(201, "POST", "/api/v1/rounds/"+rid+"/batches", e.admin, map[string]any{"targets": []string{target}, "count": n}).JSON["codes"].([]any)
+	}
+	b1, b2, b3 := batch("c1", 5), batch("c2", 4), batch("d1", 1)
+	e.must(200, "POST", "/api/v1/rounds/"+rid+"/open", e.admin, nil)
+	for i, c := range b1 {
+		e.must(201, "POST", "/api/v1/ballots", "", submission(c.(string), newSID(), []string{"c1"}, fmt.Sprintf("Góp ý số %d", i)))
+	}
+	for _, c := range b2 {
+		e.must(201, "POST", "/api/v1/ballots", "", submission(c.(string), newSID(), []string{"c2"}, ""))
+	}
+	e.must(201, "POST", "/api/v1/ballots", "", submission(b3[0].(string), newSID(), []string{"d1"}, ""))
+	e.must(200, "POST", "/api/v1/rounds/"+rid+"/close", e.admin, nil)
+	e.must(200, "POST", "/api/v1/rounds/"+rid+"/count", e.admin, map[string]string{"private_key": kp.Private})
+	return rid
+}
+
+// jsonFigures lists "unit|question|option=count|percent" for every published
+// option of a tally JSON's targets.
+func jsonFigures(v map[string]any, list string, idField string) []string {
+	var out []string
+	for _, x := range v[list].([]any) {
+		t := x.(map[string]any)
+		for _, qx := range t["questions"].([]any) {
+			q := qx.(map[string]any)
+			for _, ox := range asList(q["options"]) {
+				o := ox.(map[string]any)
+				out = append(out, fmt.Sprintf("%v|%v|%v=%v|%v", t[idField], q["id"], o["id"], o["count"], o["percent"]))
+			}
+		}
+	}
+	return out
+}
+
+func asList(x any) []any {
+	l, _ := x.([]any)
+	return l
+}
+
+func TestExportsAgreeWithTheJSON(t *testing.T) {
+	e := newEnv(t)
+	rid := e.countedRound()
+	v := e.must(200, "GET", "/api/v1/rounds/"+rid+"/tally", e.admin, nil).JSON
+	want := jsonFigures(v, "targets", "id")
+	if len(want) < 20 {
+		t.Fatalf("only %d figures", len(want))
+	}
+
+	// XLSX, read back with excelize
+	x := e.must(200, "GET", "/api/v1/rounds/"+rid+"/tally?format=xlsx", e.admin, nil)
+	f, err := excelize.OpenReader(bytes.NewReader(x.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sheets := f.GetSheetList(); strings.Join(sheets, ",") != "Đối tượng,Tổng hợp,Nhận xét" {
+		t.Fatalf("sheets: %v", sheets)
+	}
+	rows, err := f.GetRows("Đối tượng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][0] != "Loại" || rows[0][11] != "Tỷ lệ (%)" {
+		t.Fatalf("headers: %v", rows[0])
+	}
+	var got []string
+	for i, r := range rows[1:] {
+		if len(r) < 12 || r[10] == "" || r[8] == "mean" || r[8] == "min" || r[8] == "max" || strings.Contains(r[8], "-") {
+			continue
+		}
+		// numbers must be number cells
+		cell, _ := excelize.CoordinatesToCellName(11, i+2)
+		if typ, _ := f.GetCellType("Đối tượng", cell); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Fatalf("count cell %s has type %v", cell, typ)
+		}
+		pct, _ := excelize.CoordinatesToCellName(12, i+2)
+		raw, _ := f.GetCellValue("Đối tượng", pct, excelize.Options{RawCellValue: true})
+		var p float64
+		fmt.Sscan(raw, &p)
+		got = append(got, fmt.Sprintf("%s|%s|%s=%s|%.2f", r[1], r[5], r[8], r[10], p))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("XLSX differs from JSON:\n%s\n---\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	comments, _ := f.GetRows("Nhận xét")
+	if len(comments) != 6 || !strings.HasPrefix(comments[1][2], "Góp ý số") {
+		t.Fatalf("comments sheet: %v", comments)
+	}
+
+	// CSV with a BOM, Vietnamese headers and text
+	c := e.must(200, "GET", "/api/v1/rounds/"+rid+"/tally?format=csv", e.admin, nil)
+	if !bytes.HasPrefix(c.Body, []byte("\xef\xbb\xbf")) || !strings.Contains(c.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %q %v", c.Body[:10], c.Header)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(c.Body[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs[0][1] != "Mã đơn vị" || !strings.Contains(string(c.Body), "Công tác chính trị, tư tưởng") || !strings.Contains(string(c.Body), "Xuất sắc") {
+		t.Fatalf("csv text: %v", recs[0])
+	}
+	var fromCSV []string
+	for _, r := range recs[1:] {
+		if r[0] == "Đối tượng" && r[10] != "" && r[8] != "mean" && r[8] != "min" && r[8] != "max" && !strings.Contains(r[8], "-") {
+			fromCSV = append(fromCSV, fmt.Sprintf("%s|%s|%s=%s|%s", r[1], r[5], r[8], r[10], r[11]))
+		}
+	}
+	if strings.Join(fromCSV, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("CSV differs from JSON")
+	}
+	// the withheld target d1 is blank in every format
+	if strings.Contains(string(c.Body), "d1,Đảng bộ huyện Một,tap-the-lanh-dao,1,c1,1. Thực hiện nguyên tắc tập trung dân chủ và quy chế làm việc,1,xuat_sac") {
+		t.Fatal("a withheld figure in the CSV")
+	}
+
+	// printable HTML: the round, the form hashes, the generation time
+	h := e.must(200, "GET", "/api/v1/rounds/"+rid+"/tally?format=html&lang=en", e.admin, nil)
+	body := string(h.Body)
+	for _, w := range []string{"@page{size:A4", "<svg", "Đánh giá chất lượng năm 2026", v["form_hashes"].(map[string]any)["to-chuc-co-so-dang"].(string), "(Vietnam time)", "Withheld"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("HTML lacks %q", w)
+		}
+	}
+	if strings.Contains(body, "<script") || !strings.Contains(h.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Error("the printable HTML may run script")
+	}
+}
