@@ -27,6 +27,7 @@ type Meta struct {
 type block struct {
 	Heading, Meta string
 	Lines         []line
+	AllWithheld   bool
 }
 
 type line struct {
@@ -78,6 +79,12 @@ func TallyHTML(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.
 	})
 	if err != nil {
 		return err
+	}
+	for i := range blocks {
+		blocks[i].AllWithheld = true
+		for _, l := range blocks[i].Lines {
+			blocks[i].AllWithheld = blocks[i].AllWithheld && (l.Withheld || l.Count == "" && l.Percent == "")
+		}
 	}
 	hashes := map[string]string{}
 	ids := make([]string, 0, len(v.FormHashes))
