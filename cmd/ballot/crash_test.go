@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -166,6 +167,19 @@ func TestEveryAcknowledgedBallotSurvivesKill9(t *testing.T) {
 		t.Fatalf("ballot check after the crashes:\n%s", out)
 	}
 	t.Logf("%d acknowledged ballots over 4 kills, %v codes used, all counted", len(acknowledged), turnout["used"])
+
+	// the counted round's tally comes out of `ballot tally` in every format
+	for _, format := range []string{"json", "csv", "xlsx", "html"} {
+		out := filepath.Join(t.TempDir(), "tally."+format)
+		_, errOut, code := runBinary(t, "tally", "--db", db, "--round", "r1", "--format", format, "--out", out)
+		raw, _ := os.ReadFile(out)
+		if code != 0 || len(raw) < 500 || !strings.Contains(errOut, "writing") {
+			t.Fatalf("ballot tally --format %s: exit %d, %d bytes, %s", format, code, len(raw), errOut)
+		}
+		if format == "json" && !strings.Contains(string(raw), fmt.Sprintf(`"ballots": %v`, turnout["used"])) {
+			t.Fatalf("the JSON tally does not count %v ballots", turnout["used"])
+		}
+	}
 }
 
 func u2(s *proc, path string) string { return s.url + "/api/v1/rounds" + path }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"ballot/internal/auth"
+	"ballot/internal/export"
+	"ballot/internal/i18n"
 	"ballot/internal/seal"
 	"ballot/internal/service"
 	"ballot/internal/storage"
@@ -181,4 +184,54 @@ func readKeyFile(path string) ([]byte, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s holds no AGE-SECRET-KEY-1… line", path)
+}
+
+func runTally(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("tally", stderr)
+	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
+	round := fs.String("round", "", "round id")
+	unit := fs.String("unit", "", "the subtree to tally (default: all)")
+	format := fs.String("format", "xlsx", "json, csv, xlsx or html")
+	out := fs.String("out", "", "output file (default: standard output)")
+	lang := fs.String("lang", "vi", "vi or en")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *round == "" {
+		return fmt.Errorf("--round is required")
+	}
+	if !slices.Contains(export.TallyFormats, *format) {
+		return fmt.Errorf("--format must be one of %v", export.TallyFormats)
+	}
+	svc, done, err := openOffline(*db)
+	if err != nil {
+		return err
+	}
+	defer done()
+	fmt.Fprintln(stderr, "tally: reading the counted round …")
+	t, err := svc.Tally(auth.Principal{Name: "cli", Role: auth.Admin}, *round, *unit)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "tally: writing %d targets and %d roll-ups as %s …\n", len(t.View.Targets), len(t.View.Rollups), *format)
+	w := stdout
+	var f *os.File
+	if *out != "" {
+		if f, err = os.Create(*out); err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: svc.Now()}
+	if err := export.Tally(w, *format, t.View, t.Forms, i18n.Parse(*lang), meta); err != nil {
+		return err
+	}
+	if f != nil {
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "tally: wrote", *out)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -161,8 +162,8 @@ func (s *Server) metricsHandler() fiber.Handler {
 
 func (s *Server) tally(c *fiber.Ctx) error {
 	format := c.Query("format", "json")
-	if format != "json" && format != "csv" && format != "xlsx" && format != "html" {
-		return apperr.Field("format", "field.oneof", "json csv xlsx html")
+	if !slices.Contains(export.TallyFormats, format) {
+		return apperr.Field("format", "field.oneof", strings.Join(export.TallyFormats, " "))
 	}
 	t, err := s.svc.Tally(principal(c), c.Params("rid"), c.Query("unit"))
 	if err != nil {
@@ -173,14 +174,7 @@ func (s *Server) tally(c *fiber.Ctx) error {
 		return c.JSON(t.View)
 	}
 	return sendExport(c, format, "tally-"+t.Round.ID, func(w io.Writer) error {
-		lang := lang(c)
-		switch format {
-		case "csv":
-			return export.TallyCSV(w, t.View, t.Forms, lang)
-		case "xlsx":
-			return export.TallyXLSX(w, t.View, t.Forms, lang)
-		}
-		return export.TallyHTML(w, t.View, t.Forms, lang, export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: s.svc.Now()})
+		return export.Tally(w, format, t.View, t.Forms, lang(c), export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: s.svc.Now()})
 	})
 }
 
