@@ -60,13 +60,7 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 		}
 		total, _ := tx.CountSealed(rid, storage.Grades)
 		done := 0
-		buf := make([]byte, 0, 4096)
-		gradesAAD, notesAAD := aad(rid, storage.Grades), aad(rid, storage.Notes)
-		err = tx.EachSealed(rid, storage.Grades, func(_, v []byte) error {
-			plain, err := opener.Open(buf, v, gradesAAD)
-			if err != nil {
-				return err
-			}
+		err = openEach(tx, rid, storage.Grades, opener, func(plain []byte) error {
 			var g gradesPlain
 			if err := json.Unmarshal(plain, &g); err != nil {
 				return err
@@ -85,11 +79,7 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 			return err
 		}
 		progress("ballots", done, total)
-		err = tx.EachSealed(rid, storage.Notes, func(_, v []byte) error {
-			plain, err := opener.Open(buf, v, notesAAD)
-			if err != nil {
-				return err
-			}
+		err = openEach(tx, rid, storage.Notes, opener, func(plain []byte) error {
 			var n notePlain
 			if err := json.Unmarshal(plain, &n); err != nil {
 				return err
@@ -172,6 +162,20 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 	}
 	progress("done", 1, 1)
 	return r, nil
+}
+
+// openEach opens every sealed record of a kind and passes its plaintext
+// (valid only during fn) to fn.
+func openEach(tx *storage.Tx, rid string, kind storage.Kind, o *seal.Opener, fn func(plain []byte) error) error {
+	buf := make([]byte, 0, 4096)
+	place := aad(rid, kind)
+	return tx.EachSealed(rid, kind, func(_, v []byte) error {
+		plain, err := o.Open(buf, v, place)
+		if err != nil {
+			return err
+		}
+		return fn(plain)
+	})
 }
 
 // aggregate is a target's aggregate with its form at hand.
