@@ -42,6 +42,8 @@ type Error struct {
 	RetryAfter time.Duration
 	// Extra fields sent in the error body (e.g. opens_at).
 	Extra map[string]any
+	// Rows lists the errors of an import, row by row.
+	Rows []RowError
 	// Err is an underlying cause, for operators' logs only.
 	Err error
 }
@@ -92,3 +94,13 @@ func CodeOf(err error) Code {
 
 // Is reports whether err carries code.
 func Is(err error, code Code) bool { return CodeOf(err) == code }
+
+// RowError is what is wrong with one row of an import.
+type RowError struct {
+	Row   int
+	Field string
+	Msg   i18n.Msg
+}
+
+// MaxRowErrors bounds the row errors one answer lists.
+const MaxRowErrors = 100

@@ -43,6 +43,11 @@ var spec = map[string]string{
 	"GET /api/v1/rounds/:rid/receipts":             "anyone",
 	"POST /api/v1/ballots":                         "anyone",
 	"GET /api/v1/rounds/:rid/tally":                "admin authority",
+	"PUT /api/v1/rounds/:rid/ratings/:unit":        "authority",
+	"POST /api/v1/rounds/:rid/ratings":             "authority",
+	"PUT /api/v1/rounds/:rid/caps":                 "authority",
+	"POST /api/v1/rounds/:rid/report/final":        "authority",
+	"GET /api/v1/rounds/:rid/report":               "admin authority",
 	"GET /metrics":                                 "admin",
 }
 

@@ -95,6 +95,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	for k, v := range e.Extra {
 		body[k] = v
 	}
+	if len(e.Rows) > 0 {
+		rows := make([]fiber.Map, len(e.Rows))
+		for i, r := range e.Rows {
+			rows[i] = fiber.Map{"row": r.Row, "field": r.Field, "message": r.Msg.In(lang(c))}
+		}
+		body["errors"] = rows
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(fiber.Map{"error": body})
 }

@@ -1,0 +1,214 @@
+package service
+
+import (
+	"errors"
+
+	"ballot/internal/apperr"
+	"ballot/internal/auth"
+	"ballot/internal/i18n"
+	"ballot/internal/report"
+	"ballot/internal/rounds"
+	"ballot/internal/storage"
+	"ballot/internal/tally"
+)
+
+// ratingInput loads what ratings and reports need, refusing before
+// counting.
+func ratingInput(tx *storage.Tx, rid string) (*rounds.Round, *report.Input, error) {
+	r, err := tx.Round(rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := r.Check(rounds.ActRate); err != nil {
+		return nil, nil, err
+	}
+	units, err := tx.Units(rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	in := &report.Input{Tree: tally.NewTree(units)}
+	if in.Ratings, err = tx.Ratings(rid); err != nil {
+		return nil, nil, err
+	}
+	if in.Caps, err = tx.Caps(rid); err != nil {
+		return nil, nil, err
+	}
+	if in.Finals, err = tx.Finals(rid); err != nil {
+		return nil, nil, err
+	}
+	return r, in, nil
+}
+
+// mayRate checks that p may rate target: a target strictly below p's unit
+// whose report is not final.
+func mayRate(p auth.Principal, in *report.Input, target string) error {
+	u := in.Tree.Units[target]
+	switch {
+	case u == nil:
+		return apperr.New(apperr.NotFound, "not_found.unit", target)
+	case !u.IsTarget():
+		return apperr.Field("unit", "rating.not_target", target)
+	case target == p.Unit:
+		return apperr.New(apperr.Forbidden, "rating.own_unit")
+	case !in.Tree.Within(target, p.Unit):
+		return apperr.New(apperr.Forbidden, "auth.subtree", target)
+	}
+	if by := in.LockedBy(target); by != "" {
+		return apperr.New(apperr.Conflict, "rating.locked", by)
+	}
+	return nil
+}
+
+// Rate records the final level of one target.
+func (s *Service) Rate(p auth.Principal, rid, target string, rin report.RatingIn) (*report.Rating, error) {
+	if err := rin.Check(); err != nil {
+		return nil, err
+	}
+	var out *report.Rating
+	err := s.update(p, "rating.put", func(tx *storage.Tx) (any, error) {
+		_, in, err := ratingInput(tx, rid)
+		if err != nil {
+			return nil, err
+		}
+		if err := mayRate(p, in, target); err != nil {
+			return nil, err
+		}
+		out = &report.Rating{Unit: target, Level: rin.Level, Decision: rin.Decision, Date: rin.Date, Reason: rin.Reason, By: p.Name, At: s.now().UTC()}
+		return map[string]string{"round": rid, "unit": target, "level": rin.Level, "decision": rin.Decision, "date": rin.Date}, tx.PutRating(rid, out)
+	})
+	return out, err
+}
+
+// ImportRatings records many ratings at once, all or nothing: one bad row
+// stores nothing, and the answer lists every bad row (up to a bound).
+func (s *Service) ImportRatings(p auth.Principal, rid string, rows []report.ImportRow) (int, error) {
+	if len(rows) == 0 {
+		return 0, apperr.New(apperr.Invalid, "rating.empty")
+	}
+	err := s.update(p, "rating.import", func(tx *storage.Tx) (any, error) {
+		_, in, err := ratingInput(tx, rid)
+		if err != nil {
+			return nil, err
+		}
+		var bad []apperr.RowError
+		seen := map[string]int{}
+		note := func(row int, err error) {
+			var e *apperr.Error
+			if errors.As(err, &e) && len(bad) < apperr.MaxRowErrors {
+				bad = append(bad, apperr.RowError{Row: row, Field: e.Field, Msg: e.Msg})
+			}
+		}
+		for i := range rows {
+			r := &rows[i]
+			if err := r.In.Check(); err != nil {
+				note(r.Row, err)
+				continue
+			}
+			if err := mayRate(p, in, r.Unit); err != nil {
+				note(r.Row, err)
+				continue
+			}
+			if first, dup := seen[r.Unit]; dup {
+				note(r.Row, apperr.Field("unit", "rating.duplicate", r.Unit, first))
+				continue
+			}
+			seen[r.Unit] = r.Row
+		}
+		if len(bad) > 0 {
+			e := apperr.New(apperr.Invalid, "rating.import_bad", i18n.M("unit.row", bad[0].Row), bad[0].Msg, len(bad))
+			e.Field, e.Rows = bad[0].Field, bad
+			return nil, e
+		}
+		now := s.now().UTC()
+		for _, r := range rows {
+			rt := &report.Rating{Unit: r.Unit, Level: r.In.Level, Decision: r.In.Decision, Date: r.In.Date, Reason: r.In.Reason, By: p.Name, At: now}
+			if err := tx.PutRating(rid, rt); err != nil {
+				return nil, err
+			}
+		}
+		return map[string]any{"round": rid, "ratings": len(rows)}, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}
+
+// SetCap sets the cap on excellent ratings of a deciding unit's peer group.
+func (s *Service) SetCap(p auth.Principal, rid string, cin report.CapIn) (*report.Cap, error) {
+	h, err := report.ParsePercent(cin.CapPercent)
+	if err != nil {
+		return nil, err
+	}
+	c := &report.Cap{Unit: cin.Unit, Group: cin.Group, Hundredths: h}
+	err = s.update(p, "cap.put", func(tx *storage.Tx) (any, error) {
+		_, in, err := ratingInput(tx, rid)
+		if err != nil {
+			return nil, err
+		}
+		if in.Tree.Units[cin.Unit] == nil {
+			return nil, apperr.New(apperr.NotFound, "not_found.unit", cin.Unit)
+		}
+		if !in.Tree.Within(cin.Unit, p.Unit) {
+			return nil, apperr.New(apperr.Forbidden, "auth.subtree", cin.Unit)
+		}
+		if by := in.LockedBy(cin.Unit); by != "" {
+			return nil, apperr.New(apperr.Conflict, "rating.locked", by)
+		}
+		found := false
+		for _, ch := range in.Tree.Children[cin.Unit] {
+			u := in.Tree.Units[ch]
+			found = found || u.IsTarget() && u.Group == cin.Group
+		}
+		if !found {
+			return nil, apperr.Field("group", "cap.no_group", cin.Group, cin.Unit)
+		}
+		return map[string]any{"round": rid, "unit": cin.Unit, "group": cin.Group, "cap": report.FormatHundredths(h)}, tx.PutCap(rid, c)
+	})
+	return c, err
+}
+
+// MarkFinal locks the ratings of p's subtree.
+func (s *Service) MarkFinal(p auth.Principal, rid string) (*report.Final, error) {
+	f := &report.Final{Unit: p.Unit, By: p.Name, At: s.now().UTC()}
+	err := s.update(p, "report.final", func(tx *storage.Tx) (any, error) {
+		_, in, err := ratingInput(tx, rid)
+		if err != nil {
+			return nil, err
+		}
+		if in.Tree.Units[p.Unit] == nil {
+			return nil, apperr.New(apperr.NotFound, "not_found.unit", p.Unit)
+		}
+		if _, done := in.Finals[p.Unit]; done {
+			return nil, apperr.New(apperr.Conflict, "rating.locked", p.Unit)
+		}
+		return map[string]string{"round": rid, "unit": p.Unit}, tx.PutFinal(rid, f)
+	})
+	return f, err
+}
+
+// Report returns the report of the targets of kind strictly below unit, as
+// p may see it.
+func (s *Service) Report(p auth.Principal, rid, unit, kind string) (*report.Report, *rounds.Round, error) {
+	var rep *report.Report
+	var r *rounds.Round
+	err := s.store.View(func(tx *storage.Tx) error {
+		var in *report.Input
+		var err error
+		if r, in, err = ratingInput(tx, rid); err != nil {
+			return err
+		}
+		if unit, err = scope(p, in.Tree, unit); err != nil {
+			return err
+		}
+		if unit == "" {
+			if len(in.Tree.Roots) != 1 {
+				return apperr.Field("unit", "field.required")
+			}
+			unit = in.Tree.Roots[0]
+		}
+		rep = report.Make(in, rid, unit, kind)
+		return nil
+	})
+	return rep, r, err
+}
