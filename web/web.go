@@ -5,7 +5,8 @@ package web
 
 import "embed"
 
-// FS holds templates/*.html and static/*.
+// FS holds templates/*.html (pages), print/*.html (printed documents) and
+// static/*.
 //
-//go:embed templates/*.html static/*
+//go:embed templates/*.html print/*.html static/*
 var FS embed.FS

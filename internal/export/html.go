@@ -14,8 +14,10 @@ import (
 )
 
 var printTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"t": func(lang i18n.Lang, key string, args ...any) string { return i18n.M(key, args...).In(lang) },
-}).ParseFS(web.FS, "templates/print-*.html"))
+	"t":   func(lang i18n.Lang, key string, args ...any) string { return i18n.M(key, args...).In(lang) },
+	"inc": func(i int) int { return i + 1 },
+	"seq": func(n int) []int { return make([]int, n) },
+}).ParseFS(web.FS, "print/*.html"))
 
 // Meta is what a printed document says about where it comes from.
 type Meta struct {
@@ -93,7 +95,7 @@ func TallyHTML(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	return printTemplates.ExecuteTemplate(w, "print-tally.html", map[string]any{
+	return printTemplates.ExecuteTemplate(w, "tally.html", map[string]any{
 		"Lang": lang, "Round": m.Round, "UnitName": m.UnitName, "Blocks": blocks, "Hashes": hashes,
 		"Generated": i18n.Time(m.Generated),
 	})

@@ -88,6 +88,8 @@ func TestEveryKeyUsedHasMessages(t *testing.T) {
 	// templates: {{t .Lang "key" …}}
 	tkey := regexp.MustCompile(`\{\{\s*t \$?\.Lang "([a-z_.]+)"`)
 	tmpls, _ := filepath.Glob(filepath.Join(root, "web", "templates", "*.html"))
+	prints, _ := filepath.Glob(filepath.Join(root, "web", "print", "*.html"))
+	tmpls = append(tmpls, prints...)
 	if len(tmpls) == 0 {
 		t.Fatal("no templates found")
 	}

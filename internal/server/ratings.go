@@ -1,10 +1,14 @@
 package server
 
 import (
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"ballot/internal/apperr"
+	"ballot/internal/export"
 	"ballot/internal/report"
 )
 
@@ -60,10 +64,19 @@ func (s *Server) markFinal(c *fiber.Ctx) error {
 }
 
 func (s *Server) report(c *fiber.Ctx) error {
-	rep, _, err := s.svc.Report(principal(c), c.Params("rid"), c.Query("unit"), c.Query("kind"))
+	format := c.Query("format", "json")
+	if !slices.Contains(export.ReportFormats, format) {
+		return apperr.Field("format", "field.oneof", strings.Join(export.ReportFormats, " "))
+	}
+	rep, r, err := s.svc.Report(principal(c), c.Params("rid"), c.Query("unit"), c.Query("kind"))
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(rep)
+	if format == "json" {
+		return c.JSON(rep)
+	}
+	return sendExport(c, format, "report-"+r.ID+"-"+rep.Unit, func(w io.Writer) error {
+		return export.Report(w, format, rep, lang(c), export.Meta{Round: r.Title, Generated: s.svc.Now()})
+	})
 }
