@@ -179,6 +179,16 @@ func TestEveryAcknowledgedBallotSurvivesKill9(t *testing.T) {
 		if format == "json" && !strings.Contains(string(raw), fmt.Sprintf(`"ballots": %v`, turnout["used"])) {
 			t.Fatalf("the JSON tally does not count %v ballots", turnout["used"])
 		}
+		out = filepath.Join(t.TempDir(), "report."+format)
+		if _, errOut, code := runBinary(t, "report", "--db", db, "--round", "r1", "--format", format, "--out", out); code != 0 {
+			t.Fatalf("ballot report --format %s: exit %d: %s", format, code, errOut)
+		}
+		if format == "json" {
+			raw, _ := os.ReadFile(out)
+			if !strings.Contains(string(raw), `"total": 1`) || !strings.Contains(string(raw), `"not_rated": 1`) {
+				t.Fatalf("report: %s", raw)
+			}
+		}
 	}
 }
 

@@ -25,6 +25,7 @@ Usage:
   ballot check   --db PATH [--anchor HASH]
   ballot count   --db PATH --round ID --key-file FILE
   ballot tally   --db PATH --round ID [--unit ID] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
+  ballot report  --db PATH --round ID [--unit ID] [--kind KIND] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
 
 Flags of serve also come from BALLOT_DB and BALLOT_ADDR.
 Defaults: --db ./ballot.db, --addr 127.0.0.1:8080.
@@ -87,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCount(rest, stdout, stderr)
 	case "tally":
 		return runTally(rest, stdout, stderr)
+	case "report":
+		return runReport(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

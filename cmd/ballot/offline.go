@@ -214,24 +214,61 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "tally: writing %d targets and %d roll-ups as %s …\n", len(t.View.Targets), len(t.View.Rollups), *format)
-	w := stdout
-	var f *os.File
-	if *out != "" {
-		if f, err = os.Create(*out); err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
 	meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: svc.Now()}
-	if err := export.Tally(w, *format, t.View, t.Forms, i18n.Parse(*lang), meta); err != nil {
+	return writeOut(*out, stdout, stderr, func(w io.Writer) error {
+		return export.Tally(w, *format, t.View, t.Forms, i18n.Parse(*lang), meta)
+	})
+}
+
+func runReport(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("report", stderr)
+	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
+	round := fs.String("round", "", "round id")
+	unit := fs.String("unit", "", "the unit whose subtree is reported (default: the root)")
+	kind := fs.String("kind", "", "the kind of targets (default: all)")
+	format := fs.String("format", "xlsx", "json, csv, xlsx or html")
+	out := fs.String("out", "", "output file (default: standard output)")
+	lang := fs.String("lang", "vi", "vi or en")
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if f != nil {
-		if err := f.Close(); err != nil {
-			return err
-		}
-		fmt.Fprintln(stderr, "tally: wrote", *out)
+	if *round == "" {
+		return fmt.Errorf("--round is required")
 	}
+	if !slices.Contains(export.ReportFormats, *format) {
+		return fmt.Errorf("--format must be one of %v", export.ReportFormats)
+	}
+	svc, done, err := openOffline(*db)
+	if err != nil {
+		return err
+	}
+	defer done()
+	rep, r, err := svc.Report(auth.Principal{Name: "cli", Role: auth.Admin}, *round, *unit, *kind)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "report: %d targets, %d child rows, %d quota groups\n", rep.Total, len(rep.Children), len(rep.Quota))
+	return writeOut(*out, stdout, stderr, func(w io.Writer) error {
+		return export.Report(w, *format, rep, i18n.Parse(*lang), export.Meta{Round: r.Title, Generated: svc.Now()})
+	})
+}
+
+// writeOut writes to the file out, or to stdout when out is empty.
+func writeOut(out string, stdout, stderr io.Writer, write func(io.Writer) error) error {
+	if out == "" {
+		return write(stdout)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "wrote", out)
 	return nil
 }

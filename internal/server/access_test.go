@@ -48,6 +48,7 @@ var spec = map[string]string{
 	"PUT /api/v1/rounds/:rid/caps":                 "authority",
 	"POST /api/v1/rounds/:rid/report/final":        "authority",
 	"GET /api/v1/rounds/:rid/report":               "admin authority",
+	"GET /api/v1/rounds/:rid/minutes":              "admin authority",
 	"GET /metrics":                                 "admin",
 }
 

@@ -80,3 +80,19 @@ func (s *Server) report(c *fiber.Ctx) error {
 		return export.Report(w, format, rep, lang(c), export.Meta{Round: r.Title, Generated: s.svc.Now()})
 	})
 }
+
+func (s *Server) minutes(c *fiber.Ctx) error {
+	format := c.Query("format", "html")
+	if format != "html" && format != "json" {
+		return apperr.Field("format", "field.oneof", "html json")
+	}
+	m, err := s.svc.Minutes(principal(c), c.Params("rid"), c.Query("unit"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if format == "json" {
+		return c.JSON(m)
+	}
+	return sendExport(c, "html", "minutes", func(w io.Writer) error { return export.Minutes(w, m, lang(c)) })
+}

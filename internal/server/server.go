@@ -98,6 +98,7 @@ func (s *Server) routes() {
 	s.handle("PUT", "/api/v1/rounds/:rid/caps", authority, s.setCap)
 	s.handle("POST", "/api/v1/rounds/:rid/report/final", authority, s.markFinal)
 	s.handle("GET", "/api/v1/rounds/:rid/report", Roles(auth.Admin, auth.Authority), s.report)
+	s.handle("GET", "/api/v1/rounds/:rid/minutes", Roles(auth.Admin, auth.Authority), s.minutes)
 	s.handle("POST", "/api/v1/ballots", anyone, s.submitBallots)
 	s.handle("GET", "/api/v1/audit", admin, s.getAudit)
 	s.handle("GET", "/metrics", admin, s.metricsHandler())
