@@ -209,14 +209,12 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 	}
 	defer done()
 	fmt.Fprintln(stderr, "tally: reading the counted round …")
-	t, err := svc.Tally(auth.Principal{Name: "cli", Role: auth.Admin}, *round, *unit)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "tally: writing %d targets and %d roll-ups as %s …\n", len(t.View.Targets), len(t.View.Rollups), *format)
-	meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: svc.Now()}
-	return writeOut(*out, stdout, stderr, func(w io.Writer) error {
-		return export.Tally(w, *format, t.View, t.Forms, i18n.Parse(*lang), meta)
+	return svc.WithTally(auth.Principal{Name: "cli", Role: auth.Admin}, *round, *unit, func(t *service.Tally) error {
+		fmt.Fprintf(stderr, "tally: writing %s …\n", *format)
+		meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: svc.Now()}
+		return writeOut(*out, stdout, stderr, func(w io.Writer) error {
+			return export.Tally(w, *format, t.Counted, t.Round.ID, t.Unit, i18n.Parse(*lang), meta)
+		})
 	})
 }
 

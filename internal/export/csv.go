@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 
-	"ballot/internal/forms"
 	"ballot/internal/i18n"
 	"ballot/internal/tally"
 )
@@ -21,7 +20,7 @@ var headerKeys = []string{"export.kind", "export.unit", "export.name", "export.f
 // TallyCSV writes a view as CSV, one row per target (or roll-up) ×
 // question × option. Numbers use a dot for decimals: CSV is for programs;
 // people open the XLSX.
-func TallyCSV(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.Lang) error {
+func TallyCSV(w io.Writer, c *tally.Counted, unit string, lang i18n.Lang) error {
 	if _, err := io.WriteString(w, BOM); err != nil {
 		return err
 	}
@@ -34,7 +33,7 @@ func TallyCSV(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.L
 		return err
 	}
 	yes := i18n.M("export.yes").In(lang)
-	err := Rows(v, fs, lang, func(r Row) error {
+	err := Rows(c, unit, lang, func(r Row) error {
 		rec := []string{i18n.M("export.kind_" + r.Kind).In(lang), r.Unit, r.Name, r.Form, strconv.Itoa(r.Ballots),
 			r.Question, r.Text, strconv.Itoa(r.Answered), r.Option, r.Label, "", "", ""}
 		if r.Count != nil {
@@ -47,7 +46,7 @@ func TallyCSV(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.L
 			rec[12] = yes
 		}
 		return cw.Write(rec)
-	})
+	}, nil)
 	if err != nil {
 		return err
 	}

@@ -3,11 +3,9 @@ package export
 import (
 	"html/template"
 	"io"
-	"sort"
 	"strconv"
 	"time"
 
-	"ballot/internal/forms"
 	"ballot/internal/i18n"
 	"ballot/internal/tally"
 	"ballot/web"
@@ -42,12 +40,14 @@ type line struct {
 	Bar             string
 }
 
-// TallyHTML writes a view as a printable A4 document with inline SVG bars.
-func TallyHTML(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.Lang, m Meta) error {
+// TallyHTML writes a tally as a printable A4 document with inline SVG bars.
+func TallyHTML(w io.Writer, c *tally.Counted, unit string, lang i18n.Lang, m Meta) error {
 	var blocks []block
+	hashes := map[string]string{}
 	var cur *block
 	var qStart int
-	err := Rows(v, fs, lang, func(r Row) error {
+	err := Rows(c, unit, lang, func(r Row) error {
+		hashes[r.Form] = c.Forms[r.Form].Hash
 		heading := r.Name
 		if r.Kind == "rollup" {
 			heading = i18n.M("export.rollup_heading", r.Name, r.Form).In(lang)
@@ -78,7 +78,7 @@ func TallyHTML(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.
 		cur.Lines[qStart].Span++
 		cur.Lines = append(cur.Lines, l)
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		return err
 	}
@@ -88,13 +88,6 @@ func TallyHTML(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.
 			blocks[i].AllWithheld = blocks[i].AllWithheld && (l.Withheld || l.Count == "" && l.Percent == "")
 		}
 	}
-	hashes := map[string]string{}
-	ids := make([]string, 0, len(v.FormHashes))
-	for id, h := range v.FormHashes {
-		hashes[id] = h
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
 	return printTemplates.ExecuteTemplate(w, "tally.html", map[string]any{
 		"Lang": lang, "Round": m.Round, "UnitName": m.UnitName, "Blocks": blocks, "Hashes": hashes,
 		"Generated": i18n.Time(m.Generated),

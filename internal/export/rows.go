@@ -60,16 +60,28 @@ func pick(lang i18n.Lang, vi, en string) string {
 	return vi
 }
 
-// Rows lists every figure of a view, targets first then roll-ups, in the
-// view's order; fn is called for each, so nothing more is held.
-func Rows(v *tally.View, fs map[string]*forms.Form, lang i18n.Lang, fn func(Row) error) error {
-	l := labels{fs, lang}
-	for _, t := range v.Targets {
-		if err := questionRows(l, Row{Kind: "target", Unit: t.ID, Name: t.Name, Form: t.Form, Ballots: t.Ballots}, t.Questions, fn); err != nil {
-			return err
+// Rows walks the tally of the subtree of unit and calls fn for every
+// figure: targets as the walk reaches them, then the roll-ups (few: one per
+// unit and form). note, if not nil, gets each published target with its
+// comments. Nothing else is held.
+func Rows(c *tally.Counted, unit string, lang i18n.Lang, fn func(Row) error, note func(tally.TargetView) error) error {
+	l := labels{c.Forms, lang}
+	var rollups []tally.RollupView
+	err := c.Walk(unit, func(t tally.TargetView) error {
+		if note != nil && len(t.Comments) > 0 {
+			if err := note(t); err != nil {
+				return err
+			}
 		}
+		return questionRows(l, Row{Kind: "target", Unit: t.ID, Name: t.Name, Form: t.Form, Ballots: t.Ballots}, t.Questions, fn)
+	}, func(r tally.RollupView) error {
+		rollups = append(rollups, r)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	for _, r := range v.Rollups {
+	for _, r := range rollups {
 		if err := questionRows(l, Row{Kind: "rollup", Unit: r.Unit, Name: r.Name, Form: r.Form, Ballots: r.Ballots}, r.Questions, fn); err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"ballot/internal/forms"
 	"ballot/internal/i18n"
 	"ballot/internal/tally"
 )
@@ -17,7 +16,7 @@ var widths = []float64{12, 16, 40, 20, 9, 10, 50, 10, 12, 30, 10, 10, 8}
 // TallyXLSX writes a view as an Excel workbook through excelize's streaming
 // writer: a sheet of targets, one of roll-ups and one of comments, with
 // Vietnamese (or English) headers, numbers as number cells and set widths.
-func TallyXLSX(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.Lang) error {
+func TallyXLSX(w io.Writer, c *tally.Counted, unit string, lang i18n.Lang) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEEEEE"}}})
@@ -57,8 +56,13 @@ func TallyXLSX(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.
 		}
 		sheets[kind], rows[kind] = sw, 1
 	}
+	comments, err := commentSheet(f, lang, bold)
+	if err != nil {
+		return err
+	}
+	commentRow := 1
 	yes := i18n.M("export.yes").In(lang)
-	err = Rows(v, fs, lang, func(r Row) error {
+	err = Rows(c, unit, lang, func(r Row) error {
 		rec := []any{i18n.M("export.kind_" + r.Kind).In(lang), r.Unit, r.Name, r.Form, r.Ballots,
 			r.Question, r.Text, r.Answered, r.Option, r.Label, nil, nil, nil}
 		if r.Count != nil {
@@ -74,53 +78,46 @@ func TallyXLSX(w io.Writer, v *tally.View, fs map[string]*forms.Form, lang i18n.
 		rows[r.Kind]++
 		cell, _ := excelize.CoordinatesToCellName(1, rows[r.Kind])
 		return sheets[r.Kind].SetRow(cell, rec)
+	}, func(t tally.TargetView) error {
+		for _, text := range t.Comments {
+			commentRow++
+			cell, _ := excelize.CoordinatesToCellName(1, commentRow)
+			if err := comments.SetRow(cell, []any{t.ID, t.Name, text}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, sw := range sheets {
+	for _, sw := range []*excelize.StreamWriter{sheets["target"], sheets["rollup"], comments} {
 		if err := sw.Flush(); err != nil {
 			return err
 		}
-	}
-	if err := commentSheet(f, v, lang, bold); err != nil {
-		return err
 	}
 	_, err = f.WriteTo(w)
 	return err
 }
 
-// commentSheet lists each published target's comments, in their shuffled
-// order.
-func commentSheet(f *excelize.File, v *tally.View, lang i18n.Lang, bold int) error {
+// commentSheet starts the sheet of each published target's comments, in
+// their shuffled order.
+func commentSheet(f *excelize.File, lang i18n.Lang, bold int) (*excelize.StreamWriter, error) {
 	name := i18n.M("export.sheet_comments").In(lang)
 	if _, err := f.NewSheet(name); err != nil {
-		return err
+		return nil, err
 	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for c, width := range []float64{16, 40, 100} {
 		if err := sw.SetColWidth(c+1, c+1, width); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	head := []any{excelize.Cell{StyleID: bold, Value: i18n.M("export.unit").In(lang)},
 		excelize.Cell{StyleID: bold, Value: i18n.M("export.name").In(lang)},
 		excelize.Cell{StyleID: bold, Value: i18n.M("export.comment").In(lang)}}
-	if err := sw.SetRow("A1", head); err != nil {
-		return err
-	}
-	row := 1
-	for _, t := range v.Targets {
-		for _, c := range t.Comments {
-			row++
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			if err := sw.SetRow(cell, []any{t.ID, t.Name, c}); err != nil {
-				return err
-			}
-		}
-	}
-	return sw.Flush()
+	return sw, sw.SetRow("A1", head)
 }

@@ -165,16 +165,14 @@ func (s *Server) tally(c *fiber.Ctx) error {
 	if !slices.Contains(export.TallyFormats, format) {
 		return apperr.Field("format", "field.oneof", strings.Join(export.TallyFormats, " "))
 	}
-	t, err := s.svc.Tally(principal(c), c.Params("rid"), c.Query("unit"))
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	if format == "json" {
-		return c.JSON(t.View)
-	}
-	return sendExport(c, format, "tally-"+t.Round.ID, func(w io.Writer) error {
-		return export.Tally(w, format, t.View, t.Forms, lang(c), export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: s.svc.Now()})
+	l := lang(c)
+	// The file is written inside the read transaction, from storage.
+	return s.svc.WithTally(principal(c), c.Params("rid"), c.Query("unit"), func(t *service.Tally) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return sendExport(c, format, "tally-"+t.Round.ID, func(w io.Writer) error {
+			meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: s.svc.Now()}
+			return export.Tally(w, format, t.Counted, t.Round.ID, t.Unit, l, meta)
+		})
 	})
 }
 
@@ -194,7 +192,10 @@ func sendExport(c *fiber.Ctx, format, name string, write func(io.Writer) error) 
 		// a printable document: its own styles, no script at all
 		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 	}
-	if format != "html" {
+	if format == "json" {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	}
+	if format != "html" && format != "json" {
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.`+format+`"`)
 	}
 	return c.Send(buf.Bytes())

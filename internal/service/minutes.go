@@ -58,8 +58,12 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string) (*Minutes, error) 
 				used[t] += b.Used
 			}
 		}
+		var addErr error
 		add := func(u *rounds.Unit) {
-			t := c.Targets[u.ID]
+			t, err := c.Source.Target(u.ID)
+			if err != nil && addErr == nil {
+				addErr = err
+			}
 			if t == nil {
 				return
 			}
@@ -70,7 +74,7 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string) (*Minutes, error) 
 		roots := c.Tree.Roots
 		if unit != "" {
 			m.UnitName = c.Tree.Units[unit].Name
-			if c.Targets[unit] != nil {
+			if c.Tree.Units[unit].IsTarget() {
 				add(c.Tree.Units[unit])
 				roots = nil
 			} else {
@@ -83,6 +87,9 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string) (*Minutes, error) 
 					add(u)
 				}
 			})
+		}
+		if addErr != nil {
+			return addErr
 		}
 		return tx.AuditEntries(0, func(e audit.Entry) (bool, error) {
 			m.AuditHead, m.AuditSeq = e.Hash, e.Seq

@@ -3,14 +3,13 @@ package service
 import (
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
-	"ballot/internal/forms"
 	"ballot/internal/rounds"
 	"ballot/internal/storage"
 	"ballot/internal/tally"
 )
 
-// counted loads what counting stored for round rid, refusing before
-// counting (sealed).
+// counted prepares the views of round rid within tx, refusing before
+// counting (sealed). Per-target data is read from tx as views walk.
 func (s *Service) counted(tx *storage.Tx, rid string) (*rounds.Round, *tally.Counted, error) {
 	r, err := tx.Round(rid)
 	if err != nil {
@@ -23,11 +22,8 @@ func (s *Service) counted(tx *storage.Tx, rid string) (*rounds.Round, *tally.Cou
 	if err != nil {
 		return nil, nil, err
 	}
-	c := &tally.Counted{Tree: tally.NewTree(units), MinGroup: r.MinGroupSize, Issued: map[string]int{}}
+	c := &tally.Counted{Tree: tally.NewTree(units), MinGroup: r.MinGroupSize, Issued: map[string]int{}, Source: tx.CountedSource(rid)}
 	if c.Forms, err = tx.Forms(rid); err != nil {
-		return nil, nil, err
-	}
-	if c.Targets, err = tx.Counted(rid); err != nil {
 		return nil, nil, err
 	}
 	if c.Withheld, err = tx.Withheld(rid); err != nil {
@@ -42,13 +38,6 @@ func (s *Service) counted(tx *storage.Tx, rid string) (*rounds.Round, *tally.Cou
 			c.Issued[t] += b.Count
 		}
 	}
-	c.Comments = map[string][]string{}
-	for id := range c.Targets {
-		if c.Comments[id], err = tx.Comments(rid, id); err != nil {
-			return nil, nil, err
-		}
-	}
-	c.Rollups = tally.Rollups(c.Tree, c.Targets, c.Forms)
 	return r, c, nil
 }
 
@@ -70,19 +59,19 @@ func scope(p auth.Principal, tree *tally.Tree, unit string) (string, error) {
 	return unit, nil
 }
 
-// Tally is a published tally with what exports need to label it.
+// Tally is the tally of a subtree as p may see it, readable while the
+// transaction that made it lasts.
 type Tally struct {
-	View     *tally.View
-	Forms    map[string]*forms.Form
+	Counted  *tally.Counted
 	Round    *rounds.Round
+	Unit     string
 	UnitName string
 }
 
-// Tally returns the published tally of a counted round for the subtree of
-// unit, as p may see it.
-func (s *Service) Tally(p auth.Principal, rid, unit string) (*Tally, error) {
-	var out *Tally
-	err := s.store.View(func(tx *storage.Tx) error {
+// WithTally runs fn with the tally of unit inside one read transaction, so
+// files are written straight from storage with flat memory.
+func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*Tally) error) error {
+	return s.store.View(func(tx *storage.Tx) error {
 		r, c, err := s.counted(tx, rid)
 		if err != nil {
 			return err
@@ -90,11 +79,20 @@ func (s *Service) Tally(p auth.Principal, rid, unit string) (*Tally, error) {
 		if unit, err = scope(p, c.Tree, unit); err != nil {
 			return err
 		}
-		out = &Tally{View: c.View(rid, unit), Forms: c.Forms, Round: r}
+		t := &Tally{Counted: c, Round: r, Unit: unit}
 		if u := c.Tree.Units[unit]; u != nil {
-			out.UnitName = u.Name
+			t.UnitName = u.Name
 		}
-		return nil
+		return fn(t)
 	})
-	return out, err
+}
+
+// Tally returns the published tally of unit in memory.
+func (s *Service) Tally(p auth.Principal, rid, unit string) (*tally.View, error) {
+	var v *tally.View
+	err := s.WithTally(p, rid, unit, func(t *Tally) (err error) {
+		v, err = t.Counted.View(rid, t.Unit)
+		return err
+	})
+	return v, err
 }

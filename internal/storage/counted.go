@@ -102,3 +102,29 @@ func (t *Tx) Withheld(rid string) (tally.Withheld, error) {
 	_, err = getJSON(rb, kWithheld, &w)
 	return w, err
 }
+
+// CountedTarget returns the counted aggregate of one target, or nil.
+func (t *Tx) CountedTarget(rid, target string) (*tally.Target, error) {
+	b, err := t.sub(rid, bTally)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	tg := new(tally.Target)
+	ok, err := getJSON(b, []byte(target), tg)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return tg, nil
+}
+
+// CountedSource reads a counted round's targets and comments on demand,
+// within this transaction.
+func (t *Tx) CountedSource(rid string) tally.Source { return countedSource{t, rid} }
+
+type countedSource struct {
+	tx  *Tx
+	rid string
+}
+
+func (s countedSource) Target(id string) (*tally.Target, error) { return s.tx.CountedTarget(s.rid, id) }
+func (s countedSource) Comments(id string) ([]string, error)    { return s.tx.Comments(s.rid, id) }

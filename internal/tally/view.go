@@ -2,7 +2,6 @@ package tally
 
 import (
 	"ballot/internal/forms"
-	"ballot/internal/rounds"
 )
 
 // View is a tally as published for a subtree: every target strictly below
@@ -66,49 +65,125 @@ type ScoreView struct {
 	Histogram []int  `json:"histogram"`
 }
 
-// Counted is everything counting decided for a round: what views read.
+// Source gives a counted round's per-target data one target at a time, so
+// a view never needs them all in memory.
+type Source interface {
+	// Target returns the counted aggregate of target id, or nil.
+	Target(id string) (*Target, error)
+	// Comments returns a target's comments in their stored (shuffled) order.
+	Comments(id string) ([]string, error)
+}
+
+// MapSource is a Source held in memory: aggregates and comments by target.
+type MapSource struct {
+	Aggregates map[string]*Target
+	Notes      map[string][]string
+}
+
+// Target returns the aggregate of id.
+func (m MapSource) Target(id string) (*Target, error) { return m.Aggregates[id], nil }
+
+// Comments returns the comments of id.
+func (m MapSource) Comments(id string) ([]string, error) { return m.Notes[id], nil }
+
+// Counted is what views of a counted round read: the tree, the forms, the
+// withholding decision made at counting, and the per-target data.
 type Counted struct {
 	Tree     *Tree
 	Forms    map[string]*forms.Form
-	Targets  map[string]*Target
-	Rollups  map[RollupID]*Rollup
+	Source   Source
 	Withheld Withheld
 	Issued   map[string]int
-	Comments map[string][]string
 	MinGroup int
 }
 
-// View builds the published tally of the subtree of unit ("" for all).
-func (c *Counted) View(round, unit string) *View {
-	v := &View{Round: round, Unit: unit, FormHashes: map[string]string{}, Targets: []TargetView{}, Rollups: []RollupView{}}
+// Walk streams the published tally of the subtree of unit ("" for all):
+// each target strictly below unit as it is reached, and each roll-up once
+// its subtree is summed. Only the sums along the current path are held.
+func (c *Counted) Walk(unit string, target func(TargetView) error, rollup func(RollupView) error) error {
 	roots := c.Tree.Roots
 	if unit != "" {
 		roots = []string{unit}
 	}
-	for _, r := range roots {
-		c.Tree.Walk(r, func(u *rounds.Unit) {
-			if t := c.Targets[u.ID]; t != nil && u.ID != unit {
-				v.Targets = append(v.Targets, c.targetView(u.ID, u.Name, t))
-				v.FormHashes[t.Form] = t.FormHash
-			}
-			for _, f := range sortedForms(c.Forms) {
-				if r := c.Rollups[RollupID{u.ID, f.ID}]; r != nil {
-					v.Rollups = append(v.Rollups, c.rollupView(RollupID{u.ID, f.ID}, u.Name, r))
-					v.FormHashes[f.ID] = f.Hash
+	// visit returns the sums, per form, of the targets in the subtree of id
+	// including id itself.
+	var visit func(id string) (map[string]*Rollup, error)
+	visit = func(id string) (map[string]*Rollup, error) {
+		u := c.Tree.Units[id]
+		t, err := c.Source.Target(id)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil && id != unit {
+			tv := c.targetView(id, u.Name, t)
+			if !tv.Withheld {
+				if tv.Comments, err = c.Source.Comments(id); err != nil {
+					return nil, err
 				}
 			}
-		})
+			if err := target(tv); err != nil {
+				return nil, err
+			}
+		}
+		below := map[string]*Rollup{}
+		add := func(f string, part *Target, targets int) {
+			r := below[f]
+			if r == nil {
+				r = &Rollup{Target: *NewTarget("", c.Forms[f]), Unit: id}
+				below[f] = r
+			}
+			r.merge(part)
+			r.Targets += targets
+		}
+		for _, ch := range c.Tree.Children[id] {
+			sums, err := visit(ch)
+			if err != nil {
+				return nil, err
+			}
+			for f, r := range sums {
+				add(f, &r.Target, r.Targets)
+			}
+		}
+		for _, f := range sortedForms(c.Forms) {
+			if r := below[f.ID]; r != nil {
+				if err := rollup(c.rollupView(RollupID{id, f.ID}, u.Name, r)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if t != nil {
+			add(t.Form, t, 1)
+		}
+		return below, nil
 	}
-	return v
+	for _, r := range roots {
+		if _, err := visit(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// View builds the whole published tally of the subtree of unit in memory
+// (for JSON answers and tests; files are written with Walk).
+func (c *Counted) View(round, unit string) (*View, error) {
+	v := &View{Round: round, Unit: unit, FormHashes: map[string]string{}, Targets: []TargetView{}, Rollups: []RollupView{}}
+	err := c.Walk(unit, func(t TargetView) error {
+		v.Targets = append(v.Targets, t)
+		v.FormHashes[t.Form] = c.Forms[t.Form].Hash
+		return nil
+	}, func(r RollupView) error {
+		v.Rollups = append(v.Rollups, r)
+		v.FormHashes[r.Form] = c.Forms[r.Form].Hash
+		return nil
+	})
+	return v, err
 }
 
 func (c *Counted) targetView(id, name string, t *Target) TargetView {
 	tv := TargetView{ID: id, Name: name, Form: t.Form, Issued: c.Issued[id], Ballots: t.Ballots, Withheld: t.Ballots < c.MinGroup}
 	for _, q := range t.Questions {
 		tv.Questions = append(tv.Questions, questionView(q, tv.Withheld || c.Withheld[TargetKey(id, q.ID)]))
-	}
-	if !tv.Withheld {
-		tv.Comments = c.Comments[id]
 	}
 	return tv
 }
