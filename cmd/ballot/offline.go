@@ -13,6 +13,7 @@ import (
 	"ballot/internal/seal"
 	"ballot/internal/service"
 	"ballot/internal/storage"
+	"ballot/internal/tally"
 )
 
 // cli is the audit actor of offline commands.
@@ -210,7 +211,14 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 	defer done()
 	fmt.Fprintln(stderr, "tally: reading the counted round …")
 	return svc.WithTally(auth.Principal{Name: "cli", Role: auth.Admin}, *round, *unit, func(t *service.Tally) error {
-		fmt.Fprintf(stderr, "tally: writing %s …\n", *format)
+		total := 0
+		for _, u := range t.Counted.Tree.Units {
+			if u.IsTarget() {
+				total++
+			}
+		}
+		fmt.Fprintf(stderr, "tally: writing %s of %d targets …\n", *format, total)
+		t.Counted.Source = &progressSource{Source: t.Counted.Source, total: total, w: stderr}
 		meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: svc.Now()}
 		return writeOut(*out, stdout, stderr, func(w io.Writer) error {
 			return export.Tally(w, *format, t.Counted, t.Round.ID, t.Unit, i18n.Parse(*lang), meta)
@@ -269,4 +277,21 @@ func writeOut(out string, stdout, stderr io.Writer, write func(io.Writer) error)
 	}
 	fmt.Fprintln(stderr, "wrote", out)
 	return nil
+}
+
+// progressSource reports every 1,000 targets read.
+type progressSource struct {
+	tally.Source
+	n, total int
+	w        io.Writer
+}
+
+func (p *progressSource) Target(id string) (*tally.Target, error) {
+	t, err := p.Source.Target(id)
+	if t != nil {
+		if p.n++; p.n%1000 == 0 || p.n == p.total {
+			fmt.Fprintf(p.w, "tally: %d / %d targets\n", p.n, p.total)
+		}
+	}
+	return t, err
 }
