@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"ballot/internal/auth"
 	"ballot/internal/export"
@@ -16,8 +18,9 @@ import (
 	"ballot/internal/tally"
 )
 
-// cli is the audit actor of offline commands.
-var cli = auth.Principal{Name: "cli"}
+// cli is the actor of offline commands: whoever holds the database file
+// has an admin's reach.
+var cli = auth.Principal{Name: "cli", Role: auth.Admin}
 
 // openOffline opens a database for an offline command. It fails at once,
 // with a clear message, if a server holds the file. It refuses to create a
@@ -187,75 +190,82 @@ func readKeyFile(path string) ([]byte, error) {
 	return nil, fmt.Errorf("%s holds no AGE-SECRET-KEY-1… line", path)
 }
 
+// fileFlags are the flags of the commands that write a round's file.
+type fileFlags struct {
+	db, round, unit, format, out, lang *string
+	formats                            []string
+}
+
+func newFileFlags(fs *flag.FlagSet, unitHelp string, formats []string) *fileFlags {
+	return &fileFlags{
+		db:      fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file"),
+		round:   fs.String("round", "", "round id"),
+		unit:    fs.String("unit", "", unitHelp),
+		format:  fs.String("format", "xlsx", strings.Join(formats, ", ")),
+		out:     fs.String("out", "", "output file (default: standard output)"),
+		lang:    fs.String("lang", "vi", "vi or en"),
+		formats: formats,
+	}
+}
+
+// open checks the flags and opens the database.
+func (f *fileFlags) open() (*service.Service, func(), error) {
+	if *f.round == "" {
+		return nil, nil, fmt.Errorf("--round is required")
+	}
+	if !slices.Contains(f.formats, *f.format) {
+		return nil, nil, fmt.Errorf("--format must be one of %v", f.formats)
+	}
+	return openOffline(*f.db)
+}
+
 func runTally(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("tally", stderr)
-	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
-	round := fs.String("round", "", "round id")
-	unit := fs.String("unit", "", "the subtree to tally (default: all)")
-	format := fs.String("format", "xlsx", "json, csv, xlsx or html")
-	out := fs.String("out", "", "output file (default: standard output)")
-	lang := fs.String("lang", "vi", "vi or en")
+	f := newFileFlags(fs, "the subtree to tally (default: all)", export.TallyFormats)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *round == "" {
-		return fmt.Errorf("--round is required")
-	}
-	if !slices.Contains(export.TallyFormats, *format) {
-		return fmt.Errorf("--format must be one of %v", export.TallyFormats)
-	}
-	svc, done, err := openOffline(*db)
+	svc, done, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer done()
 	fmt.Fprintln(stderr, "tally: reading the counted round …")
-	return svc.WithTally(auth.Principal{Name: "cli", Role: auth.Admin}, *round, *unit, func(t *service.Tally) error {
+	return svc.WithTally(cli, *f.round, *f.unit, func(t *service.Tally) error {
 		total := 0
 		for _, u := range t.Counted.Tree.Units {
 			if u.IsTarget() {
 				total++
 			}
 		}
-		fmt.Fprintf(stderr, "tally: writing %s of %d targets …\n", *format, total)
+		fmt.Fprintf(stderr, "tally: writing %s of %d targets …\n", *f.format, total)
 		t.Counted.Source = &progressSource{Source: t.Counted.Source, total: total, w: stderr}
 		meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: svc.Now()}
-		return writeOut(*out, stdout, stderr, func(w io.Writer) error {
-			return export.Tally(w, *format, t.Counted, t.Round.ID, t.Unit, i18n.Parse(*lang), meta)
+		return writeOut(*f.out, stdout, stderr, func(w io.Writer) error {
+			return export.Tally(w, *f.format, t.Counted, t.Round.ID, t.Unit, i18n.Parse(*f.lang), meta)
 		})
 	})
 }
 
 func runReport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("report", stderr)
-	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
-	round := fs.String("round", "", "round id")
-	unit := fs.String("unit", "", "the unit whose subtree is reported (default: the root)")
+	f := newFileFlags(fs, "the unit whose subtree is reported (default: the root)", export.ReportFormats)
 	kind := fs.String("kind", "", "the kind of targets (default: all)")
-	format := fs.String("format", "xlsx", "json, csv, xlsx or html")
-	out := fs.String("out", "", "output file (default: standard output)")
-	lang := fs.String("lang", "vi", "vi or en")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *round == "" {
-		return fmt.Errorf("--round is required")
-	}
-	if !slices.Contains(export.ReportFormats, *format) {
-		return fmt.Errorf("--format must be one of %v", export.ReportFormats)
-	}
-	svc, done, err := openOffline(*db)
+	svc, done, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer done()
-	rep, r, err := svc.Report(auth.Principal{Name: "cli", Role: auth.Admin}, *round, *unit, *kind)
+	rep, r, err := svc.Report(cli, *f.round, *f.unit, *kind)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "report: %d targets, %d child rows, %d quota groups\n", rep.Total, len(rep.Children), len(rep.Quota))
-	return writeOut(*out, stdout, stderr, func(w io.Writer) error {
-		return export.Report(w, *format, rep, i18n.Parse(*lang), export.Meta{Round: r.Title, Generated: svc.Now()})
+	return writeOut(*f.out, stdout, stderr, func(w io.Writer) error {
+		return export.Report(w, *f.format, rep, i18n.Parse(*f.lang), export.Meta{Round: r.Title, Generated: svc.Now()})
 	})
 }
 

@@ -205,3 +205,12 @@ var catalog = map[Lang]map[string]string{
 		"receipt.bad":               "a receipt has 26 letters and digits",
 	},
 }
+
+// merge adds a part of the catalog (kept in its own file by subject).
+func merge(part map[Lang]map[string]string) {
+	for lang, msgs := range part {
+		for k, v := range msgs {
+			catalog[lang][k] = v
+		}
+	}
+}

@@ -65,10 +65,4 @@ var exportCatalog = map[Lang]map[string]string{
 	},
 }
 
-func init() {
-	for lang, msgs := range exportCatalog {
-		for k, v := range msgs {
-			catalog[lang][k] = v
-		}
-	}
-}
+func init() { merge(exportCatalog) }

@@ -121,10 +121,4 @@ var reportCatalog = map[Lang]map[string]string{
 	},
 }
 
-func init() {
-	for lang, msgs := range reportCatalog {
-		for k, v := range msgs {
-			catalog[lang][k] = v
-		}
-	}
-}
+func init() { merge(reportCatalog) }

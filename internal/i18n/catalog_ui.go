@@ -82,10 +82,4 @@ var uiCatalog = map[Lang]map[string]string{
 	},
 }
 
-func init() {
-	for lang, msgs := range uiCatalog {
-		for k, v := range msgs {
-			catalog[lang][k] = v
-		}
-	}
-}
+func init() { merge(uiCatalog) }
