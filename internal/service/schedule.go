@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"ballot/internal/apperr"
 	"ballot/internal/rounds"
 )
 
@@ -24,6 +25,12 @@ func (s *Service) ApplySchedule() error {
 		}
 		switch act {
 		case rounds.ActOpen:
+			if all[i].PublicKey == "" {
+				// Opening would make a key pair whose private half nobody
+				// would ever see; the schedule needs a key set beforehand.
+				err = apperr.New(apperr.Conflict, "round.no_key")
+				break
+			}
 			_, _, err = s.OpenRound(System, all[i].ID)
 		case rounds.ActClose:
 			_, err = s.CloseRound(System, all[i].ID)
