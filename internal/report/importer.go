@@ -11,6 +11,7 @@ import (
 
 	"ballot/internal/apperr"
 	"ballot/internal/i18n"
+	"ballot/internal/rounds"
 )
 
 // MaxImportRows bounds one ratings import.
@@ -64,8 +65,7 @@ func ParseRatings(data []byte, isXLSX bool) ([]ImportRow, error) {
 				break
 			}
 			if err != nil {
-				line, _ := r.FieldPos(0)
-				return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", line), i18n.M("unit.csv_syntax"))
+				return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", rounds.CSVErrorLine(err)), i18n.M("unit.csv_syntax"))
 			}
 			records = append(records, rec)
 		}

@@ -152,14 +152,10 @@ func ParseCSV(data []byte) ([]Unit, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", line), i18n.M("unit.csv_syntax"))
+			return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", CSVErrorLine(err)), i18n.M("unit.csv_syntax"))
 		}
+		line, _ := r.FieldPos(0) // only after a successful Read
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
@@ -199,3 +195,12 @@ func ParseJSON(data []byte) ([]Unit, error) {
 func (u Unit) String() string { return fmt.Sprintf("%s(%s)", u.ID, u.Kind) }
 
 func fieldAt(name string, i int) string { return fmt.Sprintf("%s[%d]", name, i) }
+
+// CSVErrorLine is the line a CSV syntax error names (0 if none).
+func CSVErrorLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return 0
+}

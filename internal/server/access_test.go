@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"ballot/internal/auth"
 )
 
@@ -125,5 +127,19 @@ func TestDisabledUsersTokenIsRefused(t *testing.T) {
 	e.disable("x")
 	if got := e.do("GET", "/api/v1/rounds", tok, nil); got.Status != 401 {
 		t.Fatalf("disabled user: %d", got.Status)
+	}
+}
+
+// TestAPanicAnswers500AndTheServerGoesOn: a bug that panics in a handler
+// must not stop the server (it holds every participant's submission).
+func TestAPanicAnswers500AndTheServerGoesOn(t *testing.T) {
+	e := newEnv(t)
+	e.srv.App.Get("/test-panic", func(*fiber.Ctx) error { panic("a bug") })
+	if r := e.do("GET", "/test-panic", "", nil); r.Status != 500 || r.ErrCode() != "internal" {
+		t.Fatalf("panic: %d %s", r.Status, r.Body)
+	}
+	e.must(200, "GET", "/healthz", "", nil)
+	if !strings.Contains(e.logs.String(), `"msg":"panic"`) {
+		t.Fatal("the panic was not logged")
 	}
 }

@@ -4,10 +4,12 @@
 package server
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"ballot/internal/auth"
 	"ballot/internal/service"
@@ -53,6 +55,10 @@ func New(svc *service.Service, cfg Config) *Server {
 		ErrorHandler:          s.handleError,
 		// Never Prefork: bbolt holds an exclusive lock on the file.
 	})
+	// A panic anywhere answers 500 and is logged; it never stops the server.
+	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.log.Error("panic", "route", c.Route().Path, "panic", fmt.Sprint(e))
+	}}))
 	s.App.Use(s.accessLog, securityHeaders)
 	s.routes()
 	return s

@@ -116,3 +116,17 @@ func TestUnitJSONErrorsNameTheItem(t *testing.T) {
 		t.Fatalf("unknown column: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestMalformedCSVIsRefusedNotFatal: a CSV whose syntax breaks (found by
+// fuzzing) once panicked inside the parser.
+func TestMalformedCSVIsRefusedNotFatal(t *testing.T) {
+	e := newEnv(t)
+	rid := e.draftRound()
+	for _, body := range []string{"id,name,kind\n\"x,y,z\n", "id,name,kind\nx,\"y\"z,k\n"} {
+		r := e.do("POST", "/api/v1/rounds/"+rid+"/units", e.admin, body, "Content-Type", "text/csv", "Accept-Language", "en")
+		if r.Status != 400 || !strings.Contains(r.ErrMessage(), "CSV syntax") {
+			t.Fatalf("%q: %d %s", body, r.Status, r.Body)
+		}
+	}
+	e.must(200, "GET", "/healthz", "", nil)
+}

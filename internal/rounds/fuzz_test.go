@@ -1,0 +1,55 @@
+package rounds_test
+
+import (
+	"testing"
+
+	"ballot/internal/demo"
+	"ballot/internal/rounds"
+)
+
+func FuzzUnitImport(f *testing.F) {
+	f.Add(demo.ProvinceCSV[:2000], false)
+	f.Add([]byte("id,name,parent,kind,group,form\np,P,,province,,\nc,C,p,grassroots,xa,f\n"), false)
+	f.Add([]byte("id;name;kind\nx;Tên;k\n"), false)
+	f.Add([]byte(`[{"id":"p","name":"P","kind":"province"},{"id":"c","name":"C","parent":"p","kind":"g","form":"f"}]`), true)
+	f.Add([]byte(`[{"id":"a","name":"A","parent":"b","kind":"k"},{"id":"b","name":"B","parent":"a","kind":"k"}]`), true)
+	f.Fuzz(func(t *testing.T, data []byte, isJSON bool) {
+		var units []rounds.Unit
+		var err error
+		if isJSON {
+			units, err = rounds.ParseJSON(data)
+		} else {
+			units, err = rounds.ParseCSV(data)
+		}
+		if err != nil {
+			return
+		}
+		if rounds.CheckTree(units, map[string]bool{"f": true}, !isJSON) != nil {
+			return
+		}
+		// an accepted tree: unique ids, known parents, no cycle
+		byID := map[string]string{}
+		for _, u := range units {
+			byID[u.ID] = u.Parent
+		}
+		for _, u := range units {
+			seen := 0
+			for p := u.Parent; p != ""; p = byID[p] {
+				if _, ok := byID[p]; !ok {
+					t.Fatalf("unknown parent %q accepted", p)
+				}
+				if seen++; seen > len(units) {
+					t.Fatal("a cycle was accepted")
+				}
+			}
+		}
+	})
+}
+
+func FuzzPatch(f *testing.F) {
+	f.Add([]byte(`{"title":"x","closes_at":"2030-01-01T00:00:00Z","opens_at":null}`))
+	f.Add([]byte(`{"min_group_size":2}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = rounds.ParsePatch(data)
+	})
+}
