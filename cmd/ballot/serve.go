@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"ballot/internal/demo"
@@ -28,6 +29,8 @@ type Main struct {
 	Log           *slog.Logger
 	// Demo seeds a demo round into an empty database.
 	Demo bool
+	// TrustedProxies name reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies []string
 
 	store  *storage.Store
 	svc    *service.Service
@@ -70,7 +73,7 @@ func (m *Main) Open() error {
 	if err := m.svc.ApplySchedule(); err != nil {
 		m.Log.Warn("schedule at start", "err", err)
 	}
-	m.srv = server.New(m.svc, server.Config{Log: m.Log})
+	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies})
 	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
 		return err
 	}
@@ -120,11 +123,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	fs := newFlags(name, stderr)
 	db := fs.String("db", envOr("BALLOT_DB", defDB), "database file")
 	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address")
+	proxies := fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
 		Log: slog.New(slog.NewJSONHandler(stderr, nil))}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			m.TrustedProxies = append(m.TrustedProxies, p)
+		}
+	}
 	if err := m.Open(); err != nil {
 		m.Close()
 		return err

@@ -27,7 +27,11 @@ func (s *Server) submitBallots(c *fiber.Ctx) error {
 	if err := decode(c, ballotBody, &in); err != nil {
 		return err
 	}
-	r, err := s.svc.Submit(in)
+	var r service.Receipt
+	err := s.guarded(c.IP(), func() (err error) {
+		r, err = s.svc.Submit(in)
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -110,7 +111,11 @@ func (s *Server) enterCode(c *fiber.Ctx) error {
 		p.Title = i18n.M("ui.entry_title").In(p.Lang)
 		return render(c, fiber.StatusOK, "entry.html", p)
 	}
-	b, err := s.svc.Prepare(p.Code)
+	var b *service.Ballot
+	err := s.guarded(c.IP(), func() (err error) {
+		b, err = s.svc.Prepare(p.Code)
+		return err
+	})
 	if apperr.Is(err, apperr.CodeMistyped) {
 		p.Title = i18n.M("ui.entry_title").In(p.Lang)
 		p.Error = apperr.Wrap(err).Msg.In(p.Lang)
@@ -164,7 +169,7 @@ func (s *Server) messagePage(c *fiber.Ctx, p *page, err error) error {
 		apperr.RoundNotOpen: "ui.title_not_open",
 		apperr.RoundClosed:  "ui.title_closed",
 		apperr.Busy:         "ui.title_busy",
-		apperr.TooMany:      "ui.title_busy",
+		apperr.TooMany:      "ui.title_throttled",
 		apperr.Forbidden:    "ui.title_refused",
 		apperr.CodeUsed:     "ui.title_used",
 	}[e.Code]
@@ -173,7 +178,7 @@ func (s *Server) messagePage(c *fiber.Ctx, p *page, err error) error {
 	}
 	p.Title, p.Error, p.IsError = i18n.M(key).In(p.Lang), e.Msg.In(p.Lang), true
 	if e.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, "1")
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
 	}
 	return render(c, StatusOf(e.Code), "message.html", p)
 }
@@ -188,7 +193,11 @@ func (s *Server) submitBallot(c *fiber.Ctx) error {
 	if _, err := uuid.Parse(p.SubmissionID); err != nil {
 		p.SubmissionID = uuid.NewString()
 	}
-	b, err := s.svc.Prepare(p.Code)
+	var b *service.Ballot
+	err := s.guarded(c.IP(), func() (err error) {
+		b, err = s.svc.Prepare(p.Code)
+		return err
+	})
 	if err != nil {
 		return s.messagePage(c, p, err)
 	}

@@ -29,14 +29,23 @@ const (
 // Config configures a Server.
 type Config struct {
 	Log *slog.Logger
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For names the client; without them the peer address does.
+	TrustedProxies []string
+	// GuessLimit unknown codes per client and GuessWindow (defaults 30 per
+	// 10 minutes); Now is the throttle's clock.
+	GuessLimit  int
+	GuessWindow time.Duration
+	Now         func() time.Time
 }
 
 // Server is the HTTP application.
 type Server struct {
-	App   *fiber.App
-	svc   *service.Service
-	log   *slog.Logger
-	rules map[string]Access
+	App      *fiber.App
+	svc      *service.Service
+	log      *slog.Logger
+	rules    map[string]Access
+	throttle *throttle
 }
 
 // New builds the application over svc.
@@ -44,8 +53,11 @@ func New(svc *service.Service, cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}}
-	s.App = fiber.New(fiber.Config{
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, throttle: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Now)}
+	fc := fiber.Config{
 		AppName:               "ballot",
 		BodyLimit:             MaxBody,
 		ReadTimeout:           readTimeout,
@@ -54,7 +66,13 @@ func New(svc *service.Service, cfg Config) *Server {
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		// Never Prefork: bbolt holds an exclusive lock on the file.
-	})
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		// The client is X-Forwarded-For's only when the peer is a trusted
+		// proxy; otherwise it is the peer itself.
+		fc.EnableTrustedProxyCheck, fc.TrustedProxies, fc.ProxyHeader = true, cfg.TrustedProxies, fiber.HeaderXForwardedFor
+	}
+	s.App = fiber.New(fc)
 	// A panic anywhere answers 500 and is logged; it never stops the server.
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panic", "route", c.Route().Path, "panic", fmt.Sprint(e))
