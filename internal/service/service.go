@@ -23,6 +23,7 @@ type Service struct {
 	metrics *Metrics
 	writer  *writer
 	keys    dataKeys
+	frozen  frozen
 	fault   func(stage string) error
 	// countMu lets one count run at a time.
 	countMu sync.Mutex
@@ -63,6 +64,7 @@ func New(store *storage.Store, opt Options) *Service {
 	}
 	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), fault: opt.Fault}
 	s.keys.m = map[string]*seal.DataKey{}
+	s.frozen.m = map[string]*frozenEntry{}
 	s.writer = startWriter(s, opt.QueueSize, opt.MaxPerCommit)
 	return s
 }

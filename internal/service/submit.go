@@ -167,14 +167,12 @@ func (s *Service) lookup(digits string) (*found, error) {
 				return err
 			}
 			for _, t := range f.batch.Targets {
-				u, err := tx.Unit(r.ID, t)
+				ft, err := s.frozenTarget(tx, r, t)
 				if err != nil {
 					return err
 				}
-				f.units = append(f.units, *u)
-				if f.forms[t], err = tx.Form(r.ID, u.Form); err != nil {
-					return err
-				}
+				f.units = append(f.units, ft.unit)
+				f.forms[t] = ft.form
 			}
 			return nil
 		}
@@ -268,4 +266,43 @@ func (s *Service) dataKey(r *rounds.Round) (*seal.DataKey, error) {
 	}
 	s.keys.m[r.ID] = dk
 	return dk, nil
+}
+
+// frozen is what cannot change once a round is open: its targets' units and
+// forms (imports and forms are refused after draft). Submissions read them
+// from here instead of decoding them again.
+type frozen struct {
+	mu sync.RWMutex
+	m  map[string]*frozenEntry // by round + "\x00" + target
+}
+
+type frozenEntry struct {
+	unit rounds.Unit
+	form *forms.Form
+}
+
+// frozenTarget returns target's unit and form, cached once r is past draft.
+func (s *Service) frozenTarget(tx *storage.Tx, r *rounds.Round, target string) (*frozenEntry, error) {
+	key := r.ID + "\x00" + target
+	s.frozen.mu.RLock()
+	e := s.frozen.m[key]
+	s.frozen.mu.RUnlock()
+	if e != nil {
+		return e, nil
+	}
+	u, err := tx.Unit(r.ID, target)
+	if err != nil {
+		return nil, err
+	}
+	f, err := tx.Form(r.ID, u.Form)
+	if err != nil {
+		return nil, err
+	}
+	e = &frozenEntry{unit: *u, form: f}
+	if r.State != rounds.Draft {
+		s.frozen.mu.Lock()
+		s.frozen.m[key] = e
+		s.frozen.mu.Unlock()
+	}
+	return e, nil
 }
