@@ -25,6 +25,8 @@ Usage:
   ballot check   --db PATH [--anchor HASH]
   ballot count   --db PATH --round ID --key-file FILE
   ballot tally   --db PATH --round ID [--unit ID] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
+  ballot backup  --out FILE (--db PATH | --url URL --token TOKEN)
+  ballot restore --from FILE --db PATH [--force]
   ballot report  --db PATH --round ID [--unit ID] [--kind KIND] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
 
 Flags of serve also come from BALLOT_DB, BALLOT_ADDR and BALLOT_TRUSTED_PROXY.
@@ -90,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runTally(rest, stdout, stderr)
 	case "report":
 		return runReport(rest, stdout, stderr)
+	case "backup":
+		return runBackup(rest, stdout, stderr)
+	case "restore":
+		return runRestore(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -51,6 +51,7 @@ var spec = map[string]string{
 	"POST /api/v1/rounds/:rid/report/final":        "authority",
 	"GET /api/v1/rounds/:rid/report":               "admin authority",
 	"GET /api/v1/rounds/:rid/minutes":              "admin authority",
+	"GET /api/v1/backup":                           "admin",
 	"GET /metrics":                                 "admin",
 }
 

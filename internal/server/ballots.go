@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"io"
@@ -203,4 +204,20 @@ func sendExport(c *fiber.Ctx, format, name string, write func(io.Writer) error) 
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.`+format+`"`)
 	}
 	return c.Send(buf.Bytes())
+}
+
+// backup streams a consistent copy of the database.
+func (s *Server) backup(c *fiber.Ctx) error {
+	p := principal(c)
+	c.Set(fiber.HeaderContentType, "application/octet-stream")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="ballot-backup.db"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		if _, err := s.svc.Backup(p, w); err != nil {
+			s.log.Error("backup failed", "err", err)
+			return
+		}
+		_ = w.Flush()
+	})
+	return nil
 }

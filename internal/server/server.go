@@ -125,6 +125,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/rounds/:rid/minutes", Roles(auth.Admin, auth.Authority), s.minutes)
 	s.handle("POST", "/api/v1/ballots", anyone, s.submitBallots)
 	s.handle("GET", "/api/v1/audit", admin, s.getAudit)
+	s.handle("GET", "/api/v1/backup", admin, s.backup)
 	s.handle("GET", "/metrics", admin, s.metricsHandler())
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"ballot/internal/apperr"
 	"ballot/internal/auth"
 	"ballot/internal/forms"
 	"ballot/internal/rounds"
@@ -46,7 +47,7 @@ func BenchmarkSubmit(b *testing.B) {
 		for pb.Next() {
 			i := int(next.Add(1)-1) % len(list)
 			_, err := s.Submit(Submission{Code: list[i], Ballots: []BallotIn{{Target: "c", Answers: answers}}})
-			if err != nil && err.Error()[:9] != "code_used" {
+			if err != nil && !apperr.Is(err, apperr.CodeUsed) {
 				b.Fatal(err)
 			}
 		}

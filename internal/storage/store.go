@@ -7,6 +7,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -203,4 +204,73 @@ func walkBucket(path []string, b *bolt.Bucket, fn func([]string, []byte, []byte)
 		}
 		return fn(path, k, v)
 	})
+}
+
+// Backup writes a consistent copy of the whole database to w from one read
+// transaction; writers go on meanwhile. It returns the bytes written.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// VerifyFile checks that path is a sound database of this schema, opening
+// it read-only.
+func VerifyFile(path string) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 50 * time.Millisecond})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return fmt.Errorf("%s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return fmt.Errorf("%s is not a ballot database: %w", path, err)
+	}
+	defer db.Close()
+	return db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta == nil || fromU64(meta.Get(kSchema)) != SchemaVersion {
+			return fmt.Errorf("%s is not a ballot database of schema %d", path, SchemaVersion)
+		}
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// ReplaceFile puts the database file from in place of path atomically: a
+// copy next to path, synced, renamed over it, the folder synced.
+func ReplaceFile(path string, from io.Reader) error {
+	tmp := path + ".restore"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, from); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := VerifyFile(tmp); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
 }

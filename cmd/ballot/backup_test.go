@@ -1,0 +1,86 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"ballot/internal/seal"
+)
+
+func TestOnlineBackupDuringLoadRestoresAndChecks(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ballot.db")
+	srv := startServer(t, db)
+	defer srv.kill()
+	tok, u := srv.token, srv.url+"/api/v1/rounds"
+	kp, _ := seal.GenerateKeyPair()
+	api(t, "POST", u, tok, map[string]any{"title": "Đợt thử", "year": 2026})
+	api(t, "POST", u+"/r1/forms", tok, map[string]string{"template": "diem-100"})
+	api(t, "POST", u+"/r1/units", tok, []map[string]string{{"id": "p", "name": "P", "kind": "province"}, {"id": "c", "name": "C", "parent": "p", "kind": "grassroots", "form": "diem-100"}})
+	api(t, "PUT", u+"/r1/key", tok, map[string]string{"public_key": kp.Public})
+	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 600})
+	api(t, "POST", u+"/r1/open", tok, nil)
+
+	codes := make(chan string, 600)
+	for _, c := range b["codes"].([]any) {
+		codes <- c.(string)
+	}
+	close(codes)
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for code := range codes {
+				tryAPI("POST", srv.url+"/api/v1/ballots", map[string]any{"code": code, "submission_id": uuid.NewString(), "ballots": []map[string]any{
+					{"target": "c", "answers": map[string]any{"s1": 10, "s2": 10, "s3": 5, "s4": 20, "s5": 5, "level": "htnv"}}}})
+			}
+		}()
+	}
+	backup := filepath.Join(dir, "backup.db")
+	out, errOut, code := runBinary(t, "backup", "--url", srv.url, "--token", tok, "--out", backup)
+	wg.Wait()
+	if code != 0 || !strings.Contains(out, "checked") {
+		t.Fatalf("online backup: %d %s %s", code, out, errOut)
+	}
+	if out, _, code := runBinary(t, "check", "--db", backup); code != 0 {
+		t.Fatalf("check of the backup:\n%s", out)
+	}
+	// an offline backup of a database a server holds fails at once
+	if _, errOut, code := runBinary(t, "backup", "--db", db, "--out", filepath.Join(dir, "b2.db")); code == 0 || !strings.Contains(errOut, "in use") {
+		t.Fatalf("offline backup of a held database: %d %s", code, errOut)
+	}
+	// restore: not over an existing database without --force, not over a held one
+	if _, errOut, code := runBinary(t, "restore", "--from", backup, "--db", db); code == 0 || !strings.Contains(errOut, "--force") {
+		t.Fatalf("restore over an existing database: %d %s", code, errOut)
+	}
+	if _, errOut, code := runBinary(t, "restore", "--from", backup, "--db", db, "--force"); code == 0 || !strings.Contains(errOut, "in use") {
+		t.Fatalf("restore over a held database: %d %s", code, errOut)
+	}
+	restored := filepath.Join(dir, "restored.db")
+	if out, errOut, code := runBinary(t, "restore", "--from", backup, "--db", restored); code != 0 {
+		t.Fatalf("restore: %d %s %s", code, out, errOut)
+	}
+	if _, _, code := runBinary(t, "restore", "--from", filepath.Join(dir, "missing.db"), "--db", filepath.Join(dir, "x.db")); code == 0 {
+		t.Fatal("restored from a missing file")
+	}
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, []byte(strings.Repeat("not a database ", 1000)), 0o600)
+	if _, errOut, code := runBinary(t, "restore", "--from", garbage, "--db", filepath.Join(dir, "y.db")); code == 0 || !strings.Contains(errOut, "not a ballot database") {
+		t.Fatalf("restored from garbage: %d %s", code, errOut)
+	}
+	_, live := api(t, "GET", u+"/r1/turnout", tok, nil)
+	srv.kill()
+	again := startServer(t, restored)
+	defer again.kill()
+	st, r := api(t, "GET", again.url+"/api/v1/rounds/r1/turnout", tok, nil)
+	if st != 200 || r["issued"] != 600.0 || r["used"].(float64) > live["used"].(float64) {
+		t.Fatalf("restored turnout %d %v (live %v)", st, r, live)
+	}
+	t.Logf("backup taken during load: %v of %v used codes in it", r["used"], live["used"])
+}
