@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
 	"ballot/internal/audit"
@@ -98,4 +99,58 @@ func TestCheckCatchesAnEditedAuditEntry(t *testing.T) {
 			t.Fatalf("exit %d\n%s", code, out)
 		}
 	})
+}
+
+func TestCheckCatchesLostBallotsAndLeftovers(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ballot.db")
+	m, out := startMain(t, db, nil)
+	tok := tokenRE.FindStringSubmatch(out)[1]
+	u := m.URL() + "/api/v1/rounds"
+	api(t, "POST", u, tok, map[string]any{"title": "Đợt", "year": 2026})
+	api(t, "POST", u+"/r1/forms", tok, map[string]string{"template": "diem-100"})
+	api(t, "POST", u+"/r1/units", tok, []map[string]string{{"id": "p", "name": "P", "kind": "province"}, {"id": "c", "name": "C", "parent": "p", "kind": "grassroots", "form": "diem-100"}})
+	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 3})
+	api(t, "POST", u+"/r1/open", tok, nil)
+	for _, c := range b["codes"].([]any) {
+		st, _ := api(t, "POST", m.URL()+"/api/v1/ballots", "", map[string]any{"code": c, "submission_id": uuid.NewString(),
+			"ballots": []map[string]any{{"target": "c", "answers": map[string]any{"s1": 1, "s2": 1, "s3": 1, "s4": 1, "s5": 1, "level": "htt"}}}})
+		if st != 201 {
+			t.Fatalf("submit: %d", st)
+		}
+	}
+	m.Close()
+	if out, _, code := runBinary(t, "check", "--db", db); code != 0 {
+		t.Fatalf("a clean round:\n%s", out)
+	}
+	edit := func(fn func(r *bolt.Bucket) error) string {
+		t.Helper()
+		c := filepath.Join(t.TempDir(), "copy.db")
+		copyFile(t, db, c)
+		bdb, err := bolt.Open(c, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := bdb.Update(func(tx *bolt.Tx) error { return fn(tx.Bucket([]byte("rounds")).Bucket([]byte("r1"))) }); err != nil {
+			t.Fatal(err)
+		}
+		bdb.Close()
+		return c
+	}
+	lost := edit(func(r *bolt.Bucket) error {
+		k, _ := r.Bucket([]byte("grades")).Cursor().First()
+		return r.Bucket([]byte("grades")).Delete(k)
+	})
+	if out, _, code := runBinary(t, "check", "--db", lost); code == 0 || !strings.Contains(out, "2 sealed ballots, but used codes account for 3") {
+		t.Fatalf("a lost ballot:\n%s", out)
+	}
+	left := edit(func(r *bolt.Bucket) error {
+		b, err := r.CreateBucket([]byte("clear"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("b1"), []byte(`["1234 5678 9012 3456"]`))
+	})
+	if out, _, code := runBinary(t, "check", "--db", left); code == 0 || !strings.Contains(out, "clear codes survive opening") {
+		t.Fatalf("clear codes after opening:\n%s", out)
+	}
 }

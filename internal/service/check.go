@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"ballot/internal/audit"
+	"ballot/internal/codes"
+	"ballot/internal/rounds"
 	"ballot/internal/storage"
 )
 
@@ -33,6 +35,13 @@ func (s *Service) Check(anchor string) (*CheckReport, error) {
 			return err
 		}
 		rep.Rounds = len(rs)
+		for i := range rs {
+			problems, err := checkRound(tx, &rs[i])
+			if err != nil {
+				return err
+			}
+			rep.Problems = append(rep.Problems, problems...)
+		}
 		return tx.AuditEntries(0, func(e audit.Entry) (bool, error) {
 			if err := v.Add(e); err != nil {
 				return false, errChainBroken{err}
@@ -58,3 +67,85 @@ func (s *Service) Check(anchor string) (*CheckReport, error) {
 }
 
 type errChainBroken struct{ error }
+
+// checkRound compares what a round stores with what its state says it must
+// (SPEC §3.1, §3.9) — counts only, linking nothing.
+func checkRound(tx *storage.Tx, r *rounds.Round) ([]string, error) {
+	var problems []string
+	bad := func(format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("round %s: ", r.ID)+fmt.Sprintf(format, args...))
+	}
+	batches, err := tx.Batches(r.ID)
+	if err != nil {
+		return nil, err
+	}
+	used, revoked, ballots := map[string]int{}, map[string]int{}, 0
+	perTarget := map[string]int{}
+	for _, b := range batches {
+		used[b.ID], revoked[b.ID] = b.Used, b.Revoked
+		ballots += b.Used * len(b.Targets)
+		for _, t := range b.Targets {
+			perTarget[t] += b.Used
+		}
+	}
+	stored, err := tx.CountSealed(r.ID, storage.Grades)
+	if err != nil {
+		return nil, err
+	}
+	if stored != ballots {
+		bad("%d sealed ballots, but used codes account for %d", stored, ballots)
+	}
+	clearCodes, records, key, err := tx.Leftovers(r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if clearCodes && r.State != rounds.Draft {
+		bad("clear codes survive opening")
+	}
+	if r.State == rounds.Counted {
+		if records || key {
+			bad("per-code records or the code key survive counting")
+		}
+		hashes, err := tx.ReceiptHashes(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		total := 0
+		for _, n := range used {
+			total += n
+		}
+		if len(hashes) != total {
+			bad("%d receipts published, %d codes used", len(hashes), total)
+		}
+		counted, err := tx.Counted(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		for id, t := range counted {
+			if t.Ballots != perTarget[id] {
+				bad("target %s: %d ballots counted, %d codes used", id, t.Ballots, perTarget[id])
+			}
+		}
+		return problems, nil
+	}
+	seenUsed, seenRevoked := map[string]int{}, map[string]int{}
+	err = tx.EachCode(r.ID, func(_ []byte, rec *codes.Record) error {
+		switch rec.State {
+		case codes.Used:
+			seenUsed[rec.Batch]++
+		case codes.Revoked:
+			seenRevoked[rec.Batch]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range batches {
+		if seenUsed[b.ID] != used[b.ID] || seenRevoked[b.ID] != revoked[b.ID] {
+			bad("batch %s: %d used and %d revoked code records, the batch says %d and %d",
+				b.ID, seenUsed[b.ID], seenRevoked[b.ID], used[b.ID], revoked[b.ID])
+		}
+	}
+	return problems, nil
+}

@@ -162,3 +162,13 @@ func (t *Tx) Batches(rid string) ([]rounds.Batch, error) {
 	err = eachJSON(bb, func(b *rounds.Batch) error { out = append(out, *b); return nil })
 	return out, err
 }
+
+// Leftovers reports which per-code data round rid still holds: clear codes,
+// code records, the code key.
+func (t *Tx) Leftovers(rid string) (clearCodes, records, key bool, err error) {
+	rb, err := t.roundBucket(rid)
+	if err != nil {
+		return false, false, false, err
+	}
+	return rb.Bucket(bClear) != nil, rb.Bucket(bCodes) != nil, rb.Get(kCodeKey) != nil, nil
+}
