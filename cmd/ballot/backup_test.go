@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"ballot/internal/crashloop"
 	"ballot/internal/seal"
 )
 
@@ -16,8 +17,8 @@ func TestOnlineBackupDuringLoadRestoresAndChecks(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ballot.db")
 	srv := startServer(t, db)
-	defer srv.kill()
-	tok, u := srv.token, srv.url+"/api/v1/rounds"
+	defer srv.Kill()
+	tok, u := srv.Token, srv.URL+"/api/v1/rounds"
 	kp, _ := seal.GenerateKeyPair()
 	api(t, "POST", u, tok, map[string]any{"title": "Đợt thử", "year": 2026})
 	api(t, "POST", u+"/r1/forms", tok, map[string]string{"template": "diem-100"})
@@ -37,13 +38,13 @@ func TestOnlineBackupDuringLoadRestoresAndChecks(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for code := range codes {
-				tryAPI("POST", srv.url+"/api/v1/ballots", map[string]any{"code": code, "submission_id": uuid.NewString(), "ballots": []map[string]any{
+				crashloop.Call("POST", srv.URL+"/api/v1/ballots", "", map[string]any{"code": code, "submission_id": uuid.NewString(), "ballots": []map[string]any{
 					{"target": "c", "answers": map[string]any{"s1": 10, "s2": 10, "s3": 5, "s4": 20, "s5": 5, "level": "htnv"}}}})
 			}
 		}()
 	}
 	backup := filepath.Join(dir, "backup.db")
-	out, errOut, code := runBinary(t, "backup", "--url", srv.url, "--token", tok, "--out", backup)
+	out, errOut, code := runBinary(t, "backup", "--url", srv.URL, "--token", tok, "--out", backup)
 	wg.Wait()
 	if code != 0 || !strings.Contains(out, "checked") {
 		t.Fatalf("online backup: %d %s %s", code, out, errOut)
@@ -75,10 +76,10 @@ func TestOnlineBackupDuringLoadRestoresAndChecks(t *testing.T) {
 		t.Fatalf("restored from garbage: %d %s", code, errOut)
 	}
 	_, live := api(t, "GET", u+"/r1/turnout", tok, nil)
-	srv.kill()
+	srv.Kill()
 	again := startServer(t, restored)
-	defer again.kill()
-	st, r := api(t, "GET", again.url+"/api/v1/rounds/r1/turnout", tok, nil)
+	defer again.Kill()
+	st, r := api(t, "GET", again.URL+"/api/v1/rounds/r1/turnout", tok, nil)
 	if st != 200 || r["issued"] != 600.0 || r["used"].(float64) > live["used"].(float64) {
 		t.Fatalf("restored turnout %d %v (live %v)", st, r, live)
 	}

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -220,26 +218,4 @@ func copyFile(t *testing.T, from, to string) {
 	if err := os.WriteFile(to, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// tryAPI is api for calls that may fail because the server was killed.
-func tryAPI(method, url string, body any) (int, map[string]any, error) {
-	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequestWithContext(context.Background(), method, url, bytes.NewReader(raw))
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-		return 0, nil, err
-	}
-	return res.StatusCode, out, nil
-}
-
-func receiptHashHex(receipt string) string {
-	sum := sha256.Sum256([]byte(receipt))
-	return hex.EncodeToString(sum[:])
 }
