@@ -163,6 +163,8 @@ func TestBadRoundInputIsRefusedWhole(t *testing.T) {
 		{"Trailing", `{"title": "x", "year": 2026} {}`, ""},
 		{"NotJSON", `title=x`, ""},
 		{"Deep", strings.Repeat("[", 100) + strings.Repeat("]", 100), ""},
+		{"BadUTF8", "{\"title\": \"\xff\xfe\", \"year\": 2026}", ""},
+		{"HugeNumber", `{"title": "x", "year": 1e400}`, "year"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"ballot/internal/apperr"
 )
@@ -15,6 +16,10 @@ const MaxDepth = 32
 // JSON decodes data into v strictly: one value, no unknown fields, no
 // deeper nesting than MaxDepth. Errors are Invalid and name the field.
 func JSON(data []byte, v any) error {
+	if !utf8.Valid(data) {
+		// encoding/json would quietly turn bad bytes into U+FFFD
+		return apperr.New(apperr.Invalid, "json.utf8")
+	}
 	if depth(data) > MaxDepth {
 		return apperr.New(apperr.Invalid, "json.too_deep", MaxDepth)
 	}
