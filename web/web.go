@@ -5,8 +5,9 @@ package web
 
 import "embed"
 
-// FS holds templates/*.html (pages), print/*.html (printed documents) and
+// FS holds templates/*.html (participant pages), console/*.html (the
+// console), print/*.html (printed documents) and
 // static/*.
 //
-//go:embed templates/*.html print/*.html static/*
+//go:embed templates/*.html print/*.html console/*.html static/*
 var FS embed.FS

@@ -160,3 +160,25 @@ func CheckPassword(encoded, pw string) bool {
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
+
+// Session is a console sign-in, stored under the hash of its cookie.
+type Session struct {
+	User    string    `json:"user"`
+	CSRF    string    `json:"csrf"`
+	Expires time.Time `json:"expires"`
+}
+
+// SessionLength is how long a console sign-in lasts.
+const SessionLength = 8 * time.Hour
+
+// MinPasswordLen bounds new passwords from below.
+const MinPasswordLen = 12
+
+// NewSecret returns 256 random bits, URL-safe (session tokens, CSRF tokens).
+func NewSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -88,8 +88,10 @@ func TestEveryKeyUsedHasMessages(t *testing.T) {
 	// templates: {{t .Lang "key" …}}
 	tkey := regexp.MustCompile(`\{\{\s*t \$?\.Lang "([a-z_.]+)"`)
 	tmpls, _ := filepath.Glob(filepath.Join(root, "web", "templates", "*.html"))
-	prints, _ := filepath.Glob(filepath.Join(root, "web", "print", "*.html"))
-	tmpls = append(tmpls, prints...)
+	for _, dir := range []string{"print", "console"} {
+		more, _ := filepath.Glob(filepath.Join(root, "web", dir, "*.html"))
+		tmpls = append(tmpls, more...)
+	}
 	if len(tmpls) == 0 {
 		t.Fatal("no templates found")
 	}

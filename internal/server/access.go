@@ -10,14 +10,19 @@ import (
 	"ballot/internal/auth"
 )
 
-// Access is who may call a route.
+// Access is who may call a route: anyone (Public), or the roles named,
+// signed in with an API token or — for the console — a session cookie.
 type Access struct {
-	Public bool
-	Roles  []auth.Role
+	Public  bool
+	Console bool
+	Roles   []auth.Role
 }
 
-// Roles is the access of routes for the named roles.
+// Roles is the access of API routes for the named roles.
 func Roles(r ...auth.Role) Access { return Access{Roles: r} }
+
+// Console is the access of console pages for the named roles.
+func Console(r ...auth.Role) Access { return Access{Console: true, Roles: r} }
 
 // Allows reports whether role may call the route.
 func (a Access) Allows(role auth.Role) bool { return a.Public || slices.Contains(a.Roles, role) }
@@ -35,11 +40,14 @@ func (s *Server) Rule(method, path string) (Access, bool) {
 // here, so none can exist without a rule.
 func (s *Server) handle(method, path string, a Access, h fiber.Handler) {
 	s.rules[method+" "+path] = a
-	if a.Public {
+	switch {
+	case a.Public:
 		s.App.Add(method, path, h)
-		return
+	case a.Console:
+		s.App.Add(method, path, s.consoleSession(a), h)
+	default:
+		s.App.Add(method, path, s.authorize(a), h)
 	}
-	s.App.Add(method, path, s.authorize(a), h)
 }
 
 const principalKey = "principal"

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -18,6 +19,12 @@ import (
 // "anyone" marks public routes.
 var spec = map[string]string{
 	"GET /healthz":                                 "anyone",
+	"GET /console/login":                           "anyone",
+	"POST /console/login":                          "anyone",
+	"POST /console/logout":                         "console admin committee authority",
+	"GET /console/password":                        "console admin committee authority",
+	"POST /console/password":                       "console admin committee authority",
+	"GET /console":                                 "console admin committee authority",
 	"GET /":                                        "anyone",
 	"POST /":                                       "anyone",
 	"POST /ballot":                                 "anyone",
@@ -92,10 +99,18 @@ func TestEveryRouteHasARuleAndEnforcesIt(t *testing.T) {
 				t.Errorf("%s %s: rule allows %s = %v, SPEC says %q", r.Method, r.Path, role, rule.Allows(role), want)
 			}
 		}
+		if rule.Console != strings.HasPrefix(want, "console ") {
+			t.Errorf("%s %s: console is %v, the table says %q", r.Method, r.Path, rule.Console, want)
+		}
 		if rule.Public {
 			continue
 		}
 		path := params.Replace(r.Path)
+		if rule.Console {
+			consoleRefusals(t, e, r.Method, path)
+			checked++
+			continue
+		}
 		if got := e.do(r.Method, path, "", nil); got.Status != 401 || got.ErrCode() != "unauthorized" {
 			t.Errorf("%s %s without a token: %d %s", r.Method, r.Path, got.Status, got.Body)
 		}
@@ -142,5 +157,23 @@ func TestAPanicAnswers500AndTheServerGoesOn(t *testing.T) {
 	e.must(200, "GET", "/healthz", "", nil)
 	if !strings.Contains(e.logs.String(), `"msg":"panic"`) {
 		t.Fatal("the panic was not logged")
+	}
+}
+
+// consoleRefusals checks that a console route refuses a missing or unknown
+// session and, for posts, a wrong CSRF token.
+func consoleRefusals(t *testing.T, e *env, method, path string) {
+	t.Helper()
+	for _, cookie := range []string{"", "ballot_session=wrong"} {
+		r := e.do(method, path, "", "", "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded")
+		if method == "GET" && (r.Status != 303 || r.Header.Get("Location") != "/console/login") || method != "GET" && r.Status != 401 {
+			t.Errorf("%s %s with cookie %q: %d", method, path, cookie, r.Status)
+		}
+	}
+	if method != "GET" {
+		session := e.login("admin")
+		if r := e.page(method, path, session, url.Values{"_csrf": {"wrong"}}); r.Status != 403 {
+			t.Errorf("%s %s with a wrong CSRF token: %d", method, path, r.Status)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -87,6 +88,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if e.RetryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
+	}
+	if strings.HasPrefix(c.Path(), "/console") {
+		p := newConsolePage(c, "ui.title_error")
+		p.Error = e.Msg.In(p.Lang)
+		return renderConsole(c, status, "message.html", p)
 	}
 	body := fiber.Map{"code": e.Code, "message": e.Msg.In(lang(c))}
 	if e.Field != "" {

@@ -36,6 +36,8 @@ type env struct {
 	srv   *server.Server
 	admin string
 	logs  *syncBuffer
+	// passwords of the users made in the test, by name
+	passwords map[string]string
 }
 
 // syncBuffer collects log output from concurrent handlers.
@@ -74,20 +76,22 @@ func newEnvWith(t *testing.T, opt service.Options) *env {
 	opt.Now, opt.Log = c.Now, log
 	svc := service.New(store, opt)
 	t.Cleanup(svc.Close)
-	_, token, created, err := svc.Bootstrap()
+	password, token, created, err := svc.Bootstrap()
 	if err != nil || !created {
 		t.Fatalf("bootstrap: %v %v", created, err)
 	}
-	return &env{t: t, clock: c, svc: svc, srv: server.New(svc, server.Config{Log: log}), admin: token, logs: logs}
+	return &env{t: t, clock: c, svc: svc, srv: server.New(svc, server.Config{Log: log}), admin: token, logs: logs, passwords: map[string]string{"admin": password}}
 }
 
 // user adds a user of role (scoped to unit) and returns its token.
 func (e *env) user(name string, role auth.Role, unit string) string {
 	e.t.Helper()
 	sys := auth.Principal{Name: "test"}
-	if _, err := e.svc.AddUser(sys, auth.NewUser{Name: name, Role: role, Unit: unit}); err != nil {
+	pw, err := e.svc.AddUser(sys, auth.NewUser{Name: name, Role: role, Unit: unit})
+	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.passwords[name] = pw
 	tok, err := e.svc.CreateToken(sys, name)
 	if err != nil {
 		e.t.Fatal(err)

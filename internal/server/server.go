@@ -46,6 +46,7 @@ type Server struct {
 	log      *slog.Logger
 	rules    map[string]Access
 	throttle *throttle
+	signins  *throttle
 }
 
 // New builds the application over svc.
@@ -56,7 +57,8 @@ func New(svc *service.Service, cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, throttle: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Now)}
+	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, throttle: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Now),
+		signins: newThrottle(10, 15*time.Minute, cfg.Now)}
 	fc := fiber.Config{
 		AppName:               "ballot",
 		BodyLimit:             MaxBody,
@@ -95,6 +97,15 @@ func (s *Server) routes() {
 	s.handle("POST", "/ballot", anyone, s.submitBallot)
 	s.handle("GET", "/receipt", anyone, s.checkReceipt)
 	s.handle("GET", "/static/:name", anyone, s.static)
+
+	// Console: pages for admins, committees and authorities.
+	everyone := Console(auth.Admin, auth.Committee, auth.Authority)
+	s.handle("GET", "/console/login", anyone, s.loginPage)
+	s.handle("POST", "/console/login", anyone, s.login)
+	s.handle("POST", "/console/logout", everyone, s.logout)
+	s.handle("GET", "/console/password", everyone, s.passwordPage)
+	s.handle("POST", "/console/password", everyone, s.changePassword)
+	s.handle("GET", "/console", everyone, s.consoleHome)
 
 	s.handle("POST", "/api/v1/rounds", admin, s.createRound)
 	s.handle("GET", "/api/v1/rounds", readers, s.listRounds)

@@ -1,0 +1,168 @@
+package server
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ballot/internal/apperr"
+	"ballot/internal/auth"
+	"ballot/internal/i18n"
+	"ballot/internal/rounds"
+	"ballot/web"
+)
+
+// sessionCookie holds a console session's token; the server keeps only its
+// hash.
+const sessionCookie = "ballot_session"
+
+var consoleTemplates = template.Must(template.New("").Funcs(template.FuncMap{
+	"t":  func(lang i18n.Lang, key string, args ...any) string { return i18n.M(key, args...).In(lang) },
+	"vn": func(lang i18n.Lang, t *time.Time) string { return i18n.Time(*t).In(lang) },
+}).ParseFS(web.FS, "console/*.html"))
+
+// consolePage is what every console page shows.
+type consolePage struct {
+	Lang, Other i18n.Lang
+	Title       string
+	User        *auth.Principal
+	CSRF        string
+	Error       string
+	Name        string
+	MustChange  bool
+	Done        bool
+	Rounds      []rounds.Round
+}
+
+func newConsolePage(c *fiber.Ctx, titleKey string) *consolePage {
+	lang := i18n.Parse(c.FormValue("lang", c.Query("lang")))
+	other := i18n.EN
+	if lang == i18n.EN {
+		other = i18n.VI
+	}
+	p := &consolePage{Lang: lang, Other: other, Title: i18n.M(titleKey).In(lang)}
+	if u, ok := c.Locals(principalKey).(auth.Principal); ok {
+		p.User = &u
+		p.CSRF, _ = c.Locals(csrfKey).(string)
+	}
+	return p
+}
+
+func renderConsole(c *fiber.Ctx, status int, name string, p *consolePage) error {
+	var buf bytes.Buffer
+	if err := consoleTemplates.ExecuteTemplate(&buf, name, p); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentSecurityPolicy, pageCSP)
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+const csrfKey = "csrf"
+
+// consoleSession signs a console request in by its cookie, checks the role
+// and, on every post, the form's CSRF token. Without a session a page asks
+// to sign in; a user with a one-time password must change it first.
+func (s *Server) consoleSession(a Access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		token := c.Cookies(sessionCookie)
+		p, csrf, mustChange, err := s.svc.SessionUser(token)
+		if token == "" || err != nil {
+			if c.Method() == fiber.MethodGet {
+				return c.Redirect("/console/login", fiber.StatusSeeOther)
+			}
+			return apperr.New(apperr.Unauthorized, "signin.expired")
+		}
+		if !a.Allows(p.Role) {
+			return apperr.New(apperr.Forbidden, "auth.role", string(p.Role))
+		}
+		if c.Method() != fiber.MethodGet {
+			sent := c.FormValue("_csrf")
+			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 || !sameOrigin(c) {
+				return apperr.New(apperr.Forbidden, "console.csrf")
+			}
+		}
+		if mustChange && !strings.HasPrefix(c.Path(), "/console/password") && c.Path() != "/console/logout" {
+			return c.Redirect("/console/password", fiber.StatusSeeOther)
+		}
+		c.Locals(principalKey, p)
+		c.Locals(csrfKey, csrf)
+		c.Locals(sessionKey, token)
+		return c.Next()
+	}
+}
+
+const sessionKey = "session"
+
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	return renderConsole(c, fiber.StatusOK, "login.html", newConsolePage(c, "console.sign_in"))
+}
+
+// login checks a password, throttled per client and per user name.
+func (s *Server) login(c *fiber.Ctx) error {
+	p := newConsolePage(c, "console.sign_in")
+	if !sameOrigin(c) {
+		return apperr.New(apperr.Forbidden, "ui.cross_site")
+	}
+	name, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("password")
+	p.Name = name
+	client, user := c.IP(), "user:"+name
+	for _, k := range []string{client, user} {
+		if err := s.signins.check(k); err != nil {
+			p.Error = apperr.Wrap(err).Msg.In(p.Lang)
+			return renderConsole(c, fiber.StatusTooManyRequests, "login.html", p)
+		}
+	}
+	token, err := s.svc.SignIn(name, password)
+	if err != nil {
+		s.signins.fail(client)
+		s.signins.fail(user)
+		p.Error = apperr.Wrap(err).Msg.In(p.Lang)
+		return renderConsole(c, fiber.StatusUnauthorized, "login.html", p)
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/console", HTTPOnly: true, Secure: true,
+		SameSite: fiber.CookieSameSiteStrictMode, Expires: s.svc.Now().Add(auth.SessionLength)})
+	return c.Redirect("/console?lang="+string(p.Lang), fiber.StatusSeeOther)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	token, _ := c.Locals(sessionKey).(string)
+	if err := s.svc.SignOut(principal(c), token); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/console", HTTPOnly: true, Secure: true,
+		SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Unix(0, 0)})
+	return c.Redirect("/console/login", fiber.StatusSeeOther)
+}
+
+func (s *Server) passwordPage(c *fiber.Ctx) error {
+	p := newConsolePage(c, "console.password")
+	_, _, p.MustChange, _ = s.svc.SessionUser(c.Cookies(sessionCookie))
+	return renderConsole(c, fiber.StatusOK, "password.html", p)
+}
+
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	p := newConsolePage(c, "console.password")
+	if err := s.svc.ChangePassword(principal(c), c.FormValue("old_password"), c.FormValue("new_password")); err != nil {
+		p.Error = apperr.Wrap(err).Msg.In(p.Lang)
+		return renderConsole(c, fiber.StatusBadRequest, "password.html", p)
+	}
+	p.Done = true
+	return renderConsole(c, fiber.StatusOK, "password.html", p)
+}
+
+func (s *Server) consoleHome(c *fiber.Ctx) error {
+	p := newConsolePage(c, "console.rounds")
+	rs, err := s.svc.Rounds()
+	if err != nil {
+		return err
+	}
+	p.Rounds = rs
+	return renderConsole(c, fiber.StatusOK, "home.html", p)
+}
