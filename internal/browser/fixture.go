@@ -27,8 +27,10 @@ type Fixture struct {
 	NotOpen, Closed string
 	// PrivateKey of r1.
 	PrivateKey string
-	store      *storage.Store
-	ln         net.Listener
+	// AdminPassword is the first admin's one-time password.
+	AdminPassword string
+	store         *storage.Store
+	ln            net.Listener
 }
 
 var sys = auth.Principal{Name: "fixture"}
@@ -49,6 +51,10 @@ func NewFixture(dir string, opt service.Options) (*Fixture, error) {
 		return nil, err
 	}
 	f := &Fixture{store: store, Service: service.New(store, opt)}
+	if f.AdminPassword, _, _, err = f.Service.Bootstrap(); err != nil {
+		f.Close()
+		return nil, err
+	}
 	if err := f.seed(); err != nil {
 		f.Close()
 		return nil, err

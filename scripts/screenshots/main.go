@@ -72,6 +72,13 @@ func run() error {
 		{"13-not-open", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/"), enter(f.NotOpen)}},
 		{"14-closed", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/?lang=en"), enter(f.Closed)}},
 		{"15-receipt-check", 360, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/receipt?r=ABCDEFGHIJKLMNOPQRSTUVWXYZ")}},
+		{"20-console-sign-in", 0, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login")}},
+		{"21-console-password", 0, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login"),
+			chromedp.SendKeys("#name", "admin"), chromedp.SendKeys("#password", f.AdminPassword), browser.NewPage(chromedp.Submit("#password"))}},
+		{"22-console-rounds", 0, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login"),
+			chromedp.SendKeys("#name", "admin"), chromedp.SendKeys("#password", f.AdminPassword), browser.NewPage(chromedp.Submit("#password")),
+			chromedp.SendKeys("#old", f.AdminPassword), chromedp.SendKeys("#new", "một câu mật khẩu đủ dài"), browser.NewPage(chromedp.Submit("#new")),
+			browser.NewPage(chromedp.Navigate(f.URL + "/console"))}},
 	}
 	for _, s := range shots {
 		ctx, cancel, err := b.Tab(s.width, true)
