@@ -36,6 +36,16 @@ type consolePage struct {
 	MustChange  bool
 	Done        bool
 	Rounds      []rounds.Round
+	// a round's page
+	Round          *rounds.Round
+	Units, Targets int
+	Forms          []string
+	Templates      []string
+	IsAdmin        bool
+	Notice         string
+	RowErrors      []string
+	Action, Key    string
+	Year           int
 }
 
 func newConsolePage(c *fiber.Ctx, titleKey string) *consolePage {

@@ -75,3 +75,25 @@ func (s *Service) Form(rid, fid string) (*forms.Form, error) {
 	})
 	return f, err
 }
+
+// Forms returns a round's forms, by id.
+func (s *Service) Forms(rid string) ([]*forms.Form, error) {
+	var out []*forms.Form
+	err := s.store.View(func(tx *storage.Tx) error {
+		if _, err := tx.Round(rid); err != nil {
+			return err
+		}
+		fs, err := tx.Forms(rid)
+		for _, id := range forms.TemplateIDs() {
+			if f := fs[id]; f != nil {
+				out = append(out, f)
+				delete(fs, id)
+			}
+		}
+		for _, f := range fs {
+			out = append(out, f)
+		}
+		return err
+	})
+	return out, err
+}

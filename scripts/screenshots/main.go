@@ -79,6 +79,9 @@ func run() error {
 			chromedp.SendKeys("#name", "admin"), chromedp.SendKeys("#password", f.AdminPassword), browser.NewPage(chromedp.Submit("#password")),
 			chromedp.SendKeys("#old", f.AdminPassword), chromedp.SendKeys("#new", "một câu mật khẩu đủ dài"), browser.NewPage(chromedp.Submit("#new")),
 			browser.NewPage(chromedp.Navigate(f.URL + "/console"))}},
+		{"23-console-round", 0, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login"),
+			chromedp.SendKeys("#name", "admin"), chromedp.SendKeys("#password", "một câu mật khẩu đủ dài"), browser.NewPage(chromedp.Submit("#password")),
+			browser.NewPage(chromedp.Navigate(f.URL + "/console/rounds/r2"))}},
 	}
 	for _, s := range shots {
 		ctx, cancel, err := b.Tab(s.width, true)

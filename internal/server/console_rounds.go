@@ -1,0 +1,173 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ballot/internal/apperr"
+	"ballot/internal/auth"
+	"ballot/internal/forms"
+	"ballot/internal/i18n"
+	"ballot/internal/rounds"
+)
+
+// notices a round page may show after a change (by key, so a URL cannot
+// put words on the page).
+var notices = map[string]string{
+	"created": "console.notice_created", "form": "console.notice_form", "units": "console.notice_units",
+	"opened": "console.notice_opened", "closed": "console.notice_closed",
+}
+
+func (s *Server) roundPath(rid, notice string, lang i18n.Lang) string {
+	return "/console/rounds/" + rid + "?lang=" + string(lang) + "&notice=" + notice
+}
+
+func (s *Server) newRoundPage(c *fiber.Ctx) error {
+	p := newConsolePage(c, "console.new_round")
+	p.Year = s.svc.Now().Year()
+	return renderConsole(c, fiber.StatusOK, "round_new.html", p)
+}
+
+func (s *Server) consoleCreateRound(c *fiber.Ctx) error {
+	p := newConsolePage(c, "console.new_round")
+	year, _ := strconv.Atoi(c.FormValue("year"))
+	r, err := s.svc.CreateRound(principal(c), rounds.NewRound{Title: strings.TrimSpace(c.FormValue("title")), Year: year})
+	if err != nil {
+		p.Error, p.Name, p.Year = apperr.Wrap(err).Msg.In(p.Lang), c.FormValue("title"), year
+		return renderConsole(c, fiber.StatusBadRequest, "round_new.html", p)
+	}
+	return c.Redirect(s.roundPath(r.ID, "created", p.Lang), fiber.StatusSeeOther)
+}
+
+// roundPage shows a round; err, when set, is shown with its row errors.
+func (s *Server) roundPage(c *fiber.Ctx, err error) error {
+	p := newConsolePage(c, "console.rounds")
+	rid := c.Params("rid")
+	r, rerr := s.svc.Round(rid)
+	if rerr != nil {
+		return rerr
+	}
+	p.Round, p.Title = r, r.Title
+	p.IsAdmin = p.User.Role == auth.Admin
+	p.Templates = forms.TemplateIDs()
+	units, uerr := s.svc.Units(rid)
+	if uerr != nil {
+		return uerr
+	}
+	p.Units = len(units)
+	for _, u := range units {
+		if u.IsTarget() {
+			p.Targets++
+		}
+	}
+	fs, ferr := s.svc.Forms(rid)
+	if ferr != nil {
+		return ferr
+	}
+	for _, f := range fs {
+		p.Forms = append(p.Forms, fmt.Sprintf("%s — %s (v%d, %s…)", f.ID, f.Title, f.Version, f.Hash[:12]))
+	}
+	if key, ok := notices[c.Query("notice")]; ok {
+		p.Notice = i18n.M(key).In(p.Lang)
+	}
+	status := fiber.StatusOK
+	if err != nil {
+		e := apperr.Wrap(err)
+		p.Error, status = e.Msg.In(p.Lang), StatusOf(e.Code)
+		for _, row := range e.Rows {
+			p.RowErrors = append(p.RowErrors, i18n.M("unit.at", i18n.M("unit.row", row.Row), row.Msg).In(p.Lang))
+		}
+	}
+	return renderConsole(c, status, "round.html", p)
+}
+
+func (s *Server) consoleRound(c *fiber.Ctx) error { return s.roundPage(c, nil) }
+
+func (s *Server) consoleAddForm(c *fiber.Ctx) error {
+	f, ok := forms.Template(c.FormValue("template"))
+	if !ok {
+		return s.roundPage(c, apperr.Field("template", "form.unknown_template", c.FormValue("template")))
+	}
+	if _, err := s.svc.AddForm(principal(c), c.Params("rid"), &f); err != nil {
+		return s.roundPage(c, err)
+	}
+	return c.Redirect(s.roundPath(c.Params("rid"), "form", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}
+
+func (s *Server) consoleImportUnits(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.roundPage(c, apperr.Field("file", "field.required"))
+	}
+	if fh.Size > MaxBody {
+		return s.roundPage(c, apperr.New(apperr.Invalid, "body.too_large", MaxBody))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxBody))
+	if err != nil {
+		return err
+	}
+	units, err := rounds.ParseCSV(data)
+	if err == nil {
+		_, err = s.svc.ImportUnits(principal(c), c.Params("rid"), units, true)
+	}
+	if err != nil {
+		return s.roundPage(c, err)
+	}
+	return c.Redirect(s.roundPath(c.Params("rid"), "units", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}
+
+// confirmPage asks before opening or closing.
+func (s *Server) confirmPage(c *fiber.Ctx, titleKey, noticeKey, action string) error {
+	p := newConsolePage(c, titleKey)
+	r, err := s.svc.Round(c.Params("rid"))
+	if err != nil {
+		return err
+	}
+	p.Round, p.Action, p.Notice = r, "/console/rounds/"+r.ID+"/"+action, i18n.M(noticeKey, r.Title).In(p.Lang)
+	return renderConsole(c, fiber.StatusOK, "confirm.html", p)
+}
+
+func (s *Server) openConfirm(c *fiber.Ctx) error {
+	return s.confirmPage(c, "console.open_round", "console.open_explain", "open")
+}
+
+func (s *Server) closeConfirm(c *fiber.Ctx) error {
+	return s.confirmPage(c, "console.close_round", "console.close_explain", "close")
+}
+
+func (s *Server) consoleOpen(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		return s.roundPage(c, apperr.Field("confirm", "field.required"))
+	}
+	r, priv, err := s.svc.OpenRound(principal(c), c.Params("rid"))
+	if err != nil {
+		return s.roundPage(c, err)
+	}
+	p := newConsolePage(c, "console.key_title")
+	if priv == "" {
+		return c.Redirect(s.roundPath(r.ID, "opened", p.Lang), fiber.StatusSeeOther)
+	}
+	// Shown once: the private key is stored nowhere.
+	p.Round, p.Key = r, priv
+	return renderConsole(c, fiber.StatusOK, "key.html", p)
+}
+
+func (s *Server) consoleClose(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		return s.roundPage(c, apperr.Field("confirm", "field.required"))
+	}
+	r, err := s.svc.CloseRound(principal(c), c.Params("rid"))
+	if err != nil {
+		return s.roundPage(c, err)
+	}
+	return c.Redirect(s.roundPath(r.ID, "closed", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}

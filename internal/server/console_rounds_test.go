@@ -1,0 +1,105 @@
+package server_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ballot/internal/auth"
+)
+
+// ready signs name in and, if it must, changes its one-time password; it
+// returns the session and its CSRF token.
+func (e *env) ready(name string) (session, csrf string) {
+	e.t.Helper()
+	session = e.login(name)
+	pw := e.page("GET", "/console/password", session, nil)
+	csrf = csrfOf(e.t, pw)
+	if strings.Contains(string(pw.Body), "dùng một lần") {
+		r := e.page("POST", "/console/password", session, url.Values{"_csrf": {csrf}, "old_password": {e.passwords[name]}, "new_password": {"một câu mật khẩu đủ dài"}})
+		if r.Status != 200 {
+			e.t.Fatalf("password change: %d", r.Status)
+		}
+		e.passwords[name] = "một câu mật khẩu đủ dài"
+	}
+	return session, csrf
+}
+
+// upload posts a file in a multipart console form.
+func (e *env) upload(path, session, csrf, content string) resp {
+	e.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("_csrf", csrf)
+	fw, _ := w.CreateFormFile("file", "units.csv")
+	fw.Write([]byte(content))
+	w.Close()
+	return e.do("POST", path, "", buf.Bytes(), "Cookie", "ballot_session="+session, "Origin", "http://example.com", "Content-Type", w.FormDataContentType())
+}
+
+func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
+	e := newEnv(t)
+	session, csrf := e.ready("admin")
+	post := func(path string, v url.Values) resp {
+		v.Set("_csrf", csrf)
+		return e.page("POST", path, session, v)
+	}
+	r := post("/console/rounds", url.Values{"title": {"Đánh giá năm 2026"}, "year": {"2026"}})
+	if r.Status != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/console/rounds/r1?") {
+		t.Fatalf("create: %d %v", r.Status, r.Header)
+	}
+	if p := e.page("GET", "/console/rounds/r1?notice=created", session, nil); !strings.Contains(string(p.Body), "Đã tạo đợt") || !strings.Contains(string(p.Body), "Đang chuẩn bị") {
+		t.Fatalf("round page: %s", p.Body)
+	}
+	if r := post("/console/rounds", url.Values{"title": {""}, "year": {"1990"}}); r.Status != 400 {
+		t.Fatalf("bad round: %d", r.Status)
+	}
+	for _, tpl := range []string{"to-chuc-co-so-dang", "tap-the-lanh-dao"} {
+		if r := post("/console/rounds/r1/forms", url.Values{"template": {tpl}}); r.Status != 303 {
+			t.Fatalf("add form %s: %d %s", tpl, r.Status, r.Body)
+		}
+	}
+	bad := "id,name,parent,kind,group,form\np,Tỉnh,,province,,\nc1,Chi bộ,p,grassroots,xa,to-chuc-co-so-dang\nc2,Chi bộ hai,zz,grassroots,xa,to-chuc-co-so-dang\n"
+	if r := e.upload("/console/rounds/r1/units", session, csrf, bad); r.Status != 400 || !strings.Contains(string(r.Body), "Dòng 4") {
+		t.Fatalf("bad units: %d %s", r.Status, r.Body)
+	}
+	good := strings.Replace(bad, ",zz,", ",p,", 1)
+	if r := e.upload("/console/rounds/r1/units", session, csrf, good); r.Status != 303 {
+		t.Fatalf("units: %d %s", r.Status, r.Body)
+	}
+	p := e.page("GET", "/console/rounds/r1", session, nil)
+	if !strings.Contains(string(p.Body), "3 (2 đối tượng đánh giá)") || !strings.Contains(string(p.Body), "to-chuc-co-so-dang — ") {
+		t.Fatalf("after import: %s", p.Body)
+	}
+	// opening asks first, then shows the generated private key once
+	if c := e.page("GET", "/console/rounds/r1/open", session, nil); c.Status != 200 || !strings.Contains(string(c.Body), `name="confirm"`) {
+		t.Fatalf("confirm page: %d", c.Status)
+	}
+	if r := post("/console/rounds/r1/open", url.Values{}); r.Status != 400 {
+		t.Fatalf("open without confirming: %d", r.Status)
+	}
+	k := post("/console/rounds/r1/open", url.Values{"confirm": {"yes"}})
+	if k.Status != 200 || !strings.Contains(string(k.Body), "AGE-SECRET-KEY-1") || !strings.Contains(string(k.Body), "MỘT LẦN") {
+		t.Fatalf("open: %d %s", k.Status, k.Body)
+	}
+	if p := e.page("GET", "/console/rounds/r1", session, nil); strings.Contains(string(p.Body), "AGE-SECRET-KEY") || !strings.Contains(string(p.Body), "Đang lấy phiếu") {
+		t.Fatal("the private key is shown again, or the round is not open")
+	}
+	if r := post("/console/rounds/r1/close", url.Values{"confirm": {"yes"}}); r.Status != 303 {
+		t.Fatalf("close: %d", r.Status)
+	}
+	if p := e.page("GET", "/console/rounds/r1", session, nil); !strings.Contains(string(p.Body), "Đã kết thúc") {
+		t.Fatal("not closed")
+	}
+	// an authority sees the round but cannot create one
+	e.user("tinh", auth.Authority, "p")
+	as, _ := e.ready("tinh")
+	if r := e.page("GET", "/console/rounds/new", as, nil); r.Status != 403 {
+		t.Fatalf("authority creating: %d", r.Status)
+	}
+	if r := e.page("GET", "/console/rounds/r1", as, nil); r.Status != 200 || strings.Contains(string(r.Body), "/open") {
+		t.Fatalf("authority round page: %d", r.Status)
+	}
+}
