@@ -33,6 +33,10 @@ var spec = map[string]string{
 	"POST /console/rounds/:rid/open":               "console admin",
 	"GET /console/rounds/:rid/close":               "console admin",
 	"POST /console/rounds/:rid/close":              "console admin",
+	"GET /console/rounds/:rid/count":               "console admin committee",
+	"POST /console/rounds/:rid/count":              "console admin committee",
+	"GET /console/rounds/:rid/:file":               "console admin authority",
+	"GET /console/audit":                           "console admin",
 	"GET /console":                                 "console admin committee authority",
 	"GET /":                                        "anyone",
 	"POST /":                                       "anyone",
@@ -79,7 +83,7 @@ func TestEveryRouteHasARuleAndEnforcesIt(t *testing.T) {
 		auth.Committee: e.user("ban-kiem-phieu", auth.Committee, ""),
 		auth.Authority: e.user("tinh-uy", auth.Authority, "p"),
 	}
-	params := strings.NewReplacer(":rid", rid, ":fid", "to-chuc-co-so-dang", ":unit", "c1", ":bid", "b1")
+	params := strings.NewReplacer(":rid", rid, ":fid", "to-chuc-co-so-dang", ":unit", "c1", ":bid", "b1", ":file", "tally", ":name", "app.css")
 	routes := e.srv.App.GetRoutes(true)
 	if len(routes) < 10 {
 		t.Fatalf("only %d routes: the walk is broken", len(routes))

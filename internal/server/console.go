@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ballot/internal/apperr"
+	"ballot/internal/audit"
 	"ballot/internal/auth"
 	"ballot/internal/i18n"
 	"ballot/internal/rounds"
@@ -21,8 +22,16 @@ import (
 const sessionCookie = "ballot_session"
 
 var consoleTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"t":  func(lang i18n.Lang, key string, args ...any) string { return i18n.M(key, args...).In(lang) },
-	"vn": func(lang i18n.Lang, t *time.Time) string { return i18n.Time(*t).In(lang) },
+	"t": func(lang i18n.Lang, key string, args ...any) string { return i18n.M(key, args...).In(lang) },
+	"vn": func(lang i18n.Lang, t any) string {
+		switch t := t.(type) {
+		case *time.Time:
+			return i18n.Time(*t).In(lang)
+		case time.Time:
+			return i18n.Time(t).In(lang)
+		}
+		return ""
+	},
 }).ParseFS(web.FS, "console/*.html"))
 
 // consolePage is what every console page shows.
@@ -46,6 +55,9 @@ type consolePage struct {
 	RowErrors      []string
 	Action, Key    string
 	Year           int
+	CanCount       bool
+	CanRead        bool
+	Entries        []audit.Entry
 }
 
 func newConsolePage(c *fiber.Ctx, titleKey string) *consolePage {

@@ -19,7 +19,7 @@ import (
 // put words on the page).
 var notices = map[string]string{
 	"created": "console.notice_created", "form": "console.notice_form", "units": "console.notice_units",
-	"opened": "console.notice_opened", "closed": "console.notice_closed",
+	"opened": "console.notice_opened", "closed": "console.notice_closed", "counted": "console.notice_counted",
 }
 
 func (s *Server) roundPath(rid, notice string, lang i18n.Lang) string {
@@ -53,6 +53,8 @@ func (s *Server) roundPage(c *fiber.Ctx, err error) error {
 	}
 	p.Round, p.Title = r, r.Title
 	p.IsAdmin = p.User.Role == auth.Admin
+	p.CanCount = p.User.Role == auth.Admin || p.User.Role == auth.Committee
+	p.CanRead = p.User.Role == auth.Admin || p.User.Role == auth.Authority
 	p.Templates = forms.TemplateIDs()
 	units, uerr := s.svc.Units(rid)
 	if uerr != nil {
@@ -170,4 +172,74 @@ func (s *Server) consoleClose(c *fiber.Ctx) error {
 		return s.roundPage(c, err)
 	}
 	return c.Redirect(s.roundPath(r.ID, "closed", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}
+
+func (s *Server) countPage(c *fiber.Ctx) error {
+	p := newConsolePage(c, "console.count")
+	r, err := s.svc.Round(c.Params("rid"))
+	if err != nil {
+		return err
+	}
+	p.Round = r
+	return renderConsole(c, fiber.StatusOK, "count.html", p)
+}
+
+// consoleCount counts with a pasted key or an uploaded key file; the key is
+// held only while counting.
+func (s *Server) consoleCount(c *fiber.Ctx) error {
+	key := strings.TrimSpace(c.FormValue("private_key"))
+	if fh, err := c.FormFile("key_file"); err == nil && key == "" {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		raw, _ := io.ReadAll(io.LimitReader(f, 4096))
+		f.Close()
+		for _, line := range strings.Split(string(raw), "\n") {
+			if line = strings.TrimSpace(line); strings.HasPrefix(line, "AGE-SECRET-KEY-1") {
+				key = line
+			}
+		}
+	}
+	p := newConsolePage(c, "console.count")
+	r, err := s.svc.Count(principal(c), c.Params("rid"), key, nil)
+	if err != nil {
+		if r, rerr := s.svc.Round(c.Params("rid")); rerr == nil {
+			p.Round = r
+		}
+		e := apperr.Wrap(err)
+		p.Error = e.Msg.In(p.Lang)
+		return renderConsole(c, StatusOf(e.Code), "count.html", p)
+	}
+	return c.Redirect(s.roundPath(r.ID, "counted", p.Lang), fiber.StatusSeeOther)
+}
+
+// consoleFile answers a tally, report or minutes file for a signed-in
+// authority or admin, through the same code as the API.
+func (s *Server) consoleFile(c *fiber.Ctx) error {
+	switch c.Params("file") {
+	case "tally":
+		return s.tally(c)
+	case "report":
+		return s.report(c)
+	case "minutes":
+		return s.minutes(c)
+	}
+	return apperr.New(apperr.NotFound, "not_found.route")
+}
+
+func (s *Server) auditPage(c *fiber.Ctx) error {
+	p := newConsolePage(c, "console.audit")
+	entries, err := s.svc.Audit(0, 0)
+	if err != nil {
+		return err
+	}
+	// newest first, the last 500
+	for i := len(entries) - 1; i >= 0 && len(p.Entries) < 500; i-- {
+		p.Entries = append(p.Entries, entries[i])
+	}
+	if p.Key, err = s.svc.AuditHead(); err != nil {
+		return err
+	}
+	return renderConsole(c, fiber.StatusOK, "audit.html", p)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -84,6 +85,7 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if k.Status != 200 || !strings.Contains(string(k.Body), "AGE-SECRET-KEY-1") || !strings.Contains(string(k.Body), "MỘT LẦN") {
 		t.Fatalf("open: %d %s", k.Status, k.Body)
 	}
+	privateKey := regexp.MustCompile(`AGE-SECRET-KEY-1[0-9A-Z]+`).FindString(string(k.Body))
 	if p := e.page("GET", "/console/rounds/r1", session, nil); strings.Contains(string(p.Body), "AGE-SECRET-KEY") || !strings.Contains(string(p.Body), "Đang lấy phiếu") {
 		t.Fatal("the private key is shown again, or the round is not open")
 	}
@@ -93,9 +95,31 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if p := e.page("GET", "/console/rounds/r1", session, nil); !strings.Contains(string(p.Body), "Đã kết thúc") {
 		t.Fatal("not closed")
 	}
-	// an authority sees the round but cannot create one
+	// the committee counts from the console; a wrong key counts nothing
+	e.user("bkp", auth.Committee, "")
+	cs, ccsrf := e.ready("bkp")
+	if r := e.page("POST", "/console/rounds/r1/count", cs, url.Values{"_csrf": {ccsrf}, "private_key": {"AGE-SECRET-KEY-1QQQQ"}}); r.Status != 400 {
+		t.Fatalf("a wrong key: %d", r.Status)
+	}
+	if r := e.page("POST", "/console/rounds/r1/count", cs, url.Values{"_csrf": {ccsrf}, "private_key": {privateKey}}); r.Status != 303 {
+		t.Fatalf("count: %d %s", r.Status, r.Body)
+	}
+	// an authority sees the round but cannot create one; it downloads files
 	e.user("tinh", auth.Authority, "p")
 	as, _ := e.ready("tinh")
+	x := e.page("GET", "/console/rounds/r1/tally?format=xlsx", as, nil)
+	if x.Status != 200 || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("tally download: %d %v", x.Status, x.Header)
+	}
+	if m := e.page("GET", "/console/rounds/r1/minutes", as, nil); m.Status != 200 || !strings.Contains(string(m.Body), "BIÊN BẢN KIỂM PHIẾU") {
+		t.Fatalf("minutes: %d", m.Status)
+	}
+	if r := e.page("GET", "/console/rounds/r1/count", as, nil); r.Status != 403 {
+		t.Fatalf("authority at the count page: %d", r.Status)
+	}
+	if a := e.page("GET", "/console/audit", session, nil); !strings.Contains(string(a.Body), "round.count") {
+		t.Fatalf("audit page lacks the count")
+	}
 	if r := e.page("GET", "/console/rounds/new", as, nil); r.Status != 403 {
 		t.Fatalf("authority creating: %d", r.Status)
 	}

@@ -116,6 +116,10 @@ func (s *Server) routes() {
 	s.handle("POST", "/console/rounds/:rid/open", consoleAdmin, s.consoleOpen)
 	s.handle("GET", "/console/rounds/:rid/close", consoleAdmin, s.closeConfirm)
 	s.handle("POST", "/console/rounds/:rid/close", consoleAdmin, s.consoleClose)
+	s.handle("GET", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.countPage)
+	s.handle("POST", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.consoleCount)
+	s.handle("GET", "/console/rounds/:rid/:file", Console(auth.Admin, auth.Authority), s.consoleFile)
+	s.handle("GET", "/console/audit", consoleAdmin, s.auditPage)
 
 	s.handle("POST", "/api/v1/rounds", admin, s.createRound)
 	s.handle("GET", "/api/v1/rounds", readers, s.listRounds)
