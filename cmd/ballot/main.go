@@ -17,7 +17,7 @@ import (
 const usage = `ballot — anonymous quality-analysis ballots
 
 Usage:
-  ballot serve   [--db PATH] [--addr HOST:PORT] [--trusted-proxy CIDR,…]
+  ballot serve   [--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…]
   ballot demo    [--db PATH] [--addr HOST:PORT]
   ballot user add    --db PATH --name NAME --role admin|committee|authority [--unit ID]
   ballot token create --db PATH --user NAME
@@ -29,7 +29,8 @@ Usage:
   ballot restore --from FILE --db PATH [--force]
   ballot report  --db PATH --round ID [--unit ID] [--kind KIND] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
 
-Flags of serve also come from BALLOT_DB, BALLOT_ADDR and BALLOT_TRUSTED_PROXY.
+Flags of serve also come from BALLOT_DB, BALLOT_ADDR, BALLOT_PUBLIC_URL and
+BALLOT_TRUSTED_PROXY.
 Defaults: --db ./ballot.db, --addr 127.0.0.1:8080.
 `
 

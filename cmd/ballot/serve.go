@@ -31,6 +31,8 @@ type Main struct {
 	Demo bool
 	// TrustedProxies name reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []string
+	// PublicURL is the participants' address printed on slips.
+	PublicURL string
 
 	store  *storage.Store
 	svc    *service.Service
@@ -73,7 +75,7 @@ func (m *Main) Open() error {
 	if err := m.svc.ApplySchedule(); err != nil {
 		m.Log.Warn("schedule at start", "err", err)
 	}
-	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies})
+	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies, PublicURL: m.PublicURL})
 	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
 		return err
 	}
@@ -123,12 +125,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	fs := newFlags(name, stderr)
 	db := fs.String("db", envOr("BALLOT_DB", defDB), "database file")
 	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address")
+	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips (default: the address a request came to)")
 	proxies := fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
-		Log: slog.New(slog.NewJSONHandler(stderr, nil))}
+		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public}
 	for _, p := range strings.Split(*proxies, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			m.TrustedProxies = append(m.TrustedProxies, p)

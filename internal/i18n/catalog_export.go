@@ -32,6 +32,9 @@ var exportCatalog = map[Lang]map[string]string{
 		"export.footer":         "Đợt: %s. Lập lúc %s. Mã băm nội dung mẫu phiếu:",
 		"export.rollup_heading": "Tổng hợp: %s (mẫu %s)",
 		"export.ballots_meta":   "Số phiếu: %d",
+		"slips.title":           "Phiếu mã",
+		"slips.how1":            "Quét mã QR, hoặc mở %s và nhập mã.",
+		"slips.how2":            "Đánh giá, gửi phiếu một lần, giữ mã xác nhận. Không ghi tên.",
 	},
 	EN: {
 		"export.kind":           "Kind",
@@ -62,6 +65,9 @@ var exportCatalog = map[Lang]map[string]string{
 		"export.footer":         "Round: %s. Made at %s. Content hashes of the forms:",
 		"export.rollup_heading": "Roll-up: %s (form %s)",
 		"export.ballots_meta":   "Ballots: %d",
+		"slips.title":           "Code slips",
+		"slips.how1":            "Scan the QR code, or open %s and type the code.",
+		"slips.how2":            "Rate, send once, keep the receipt. Write no name.",
 	},
 }
 

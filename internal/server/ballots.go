@@ -56,7 +56,7 @@ func (s *Server) issueBatch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendCodes(c.Status(fiber.StatusCreated), format, b, list)
+	return s.sendCodes(c.Status(fiber.StatusCreated), format, c.Params("rid"), b, list)
 }
 
 func (s *Server) batchCodes(c *fiber.Ctx) error {
@@ -68,21 +68,29 @@ func (s *Server) batchCodes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendCodes(c, format, b, list)
+	return s.sendCodes(c, format, c.Params("rid"), b, list)
 }
 
 func codesFormat(c *fiber.Ctx) (string, error) {
 	switch f := c.Query("format", "json"); f {
-	case "json", "csv":
+	case "json", "csv", "slips":
 		return f, nil
 	default:
-		return "", apperr.Field("format", "field.oneof", "json csv")
+		return "", apperr.Field("format", "field.oneof", "json csv slips")
 	}
 }
 
-// sendCodes answers a batch's clear codes, never to be cached.
-func sendCodes(c *fiber.Ctx, format string, b *rounds.Batch, list []string) error {
+// sendCodes answers a batch's clear codes, never to be cached: as JSON, CSV
+// or printable slips with QR codes.
+func (s *Server) sendCodes(c *fiber.Ctx, format, rid string, b *rounds.Batch, list []string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if format == "slips" {
+		m, err := s.slipMeta(c, rid, b)
+		if err != nil {
+			return err
+		}
+		return sendExport(c, "html", "slips", func(w io.Writer) error { return export.Slips(w, m, list, lang(c)) })
+	}
 	if format == "json" {
 		return c.JSON(fiber.Map{"id": b.ID, "label": b.Label, "targets": b.Targets, "codes": list})
 	}
@@ -220,4 +228,29 @@ func (s *Server) backup(c *fiber.Ctx) error {
 		_ = w.Flush()
 	})
 	return nil
+}
+
+// slipMeta is what a batch's slips say: the round, the targets' names, and
+// the participants' address.
+func (s *Server) slipMeta(c *fiber.Ctx, rid string, b *rounds.Batch) (export.SlipMeta, error) {
+	r, err := s.svc.Round(rid)
+	if err != nil {
+		return export.SlipMeta{}, err
+	}
+	units, err := s.svc.Units(rid)
+	if err != nil {
+		return export.SlipMeta{}, err
+	}
+	names := map[string]string{}
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	m := export.SlipMeta{Round: r.Title, URL: s.publicURL}
+	if m.URL == "" {
+		m.URL = c.BaseURL()
+	}
+	for _, t := range b.Targets {
+		m.Targets = append(m.Targets, names[t])
+	}
+	return m, nil
 }

@@ -37,16 +37,20 @@ type Config struct {
 	GuessLimit  int
 	GuessWindow time.Duration
 	Now         func() time.Time
+	// PublicURL is the participants' address printed on slips (default:
+	// the address the request came to).
+	PublicURL string
 }
 
 // Server is the HTTP application.
 type Server struct {
-	App      *fiber.App
-	svc      *service.Service
-	log      *slog.Logger
-	rules    map[string]Access
-	throttle *throttle
-	signins  *throttle
+	App       *fiber.App
+	svc       *service.Service
+	log       *slog.Logger
+	rules     map[string]Access
+	throttle  *throttle
+	signins   *throttle
+	publicURL string
 }
 
 // New builds the application over svc.
@@ -58,7 +62,7 @@ func New(svc *service.Service, cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, throttle: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Now),
-		signins: newThrottle(10, 15*time.Minute, cfg.Now)}
+		signins: newThrottle(10, 15*time.Minute, cfg.Now), publicURL: cfg.PublicURL}
 	fc := fiber.Config{
 		AppName:               "ballot",
 		BodyLimit:             MaxBody,
