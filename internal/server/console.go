@@ -55,6 +55,8 @@ type consolePage struct {
 	RowErrors      []string
 	Action, Key    string
 	Year           int
+	TargetList     []rounds.Unit
+	Batches        []rounds.Batch
 	CanCount       bool
 	CanRead        bool
 	Entries        []audit.Entry

@@ -20,6 +20,7 @@ import (
 var notices = map[string]string{
 	"created": "console.notice_created", "form": "console.notice_form", "units": "console.notice_units",
 	"opened": "console.notice_opened", "closed": "console.notice_closed", "counted": "console.notice_counted",
+	"revoked": "console.notice_revoked",
 }
 
 func (s *Server) roundPath(rid, notice string, lang i18n.Lang) string {
@@ -44,7 +45,8 @@ func (s *Server) consoleCreateRound(c *fiber.Ctx) error {
 }
 
 // roundPage shows a round; err, when set, is shown with its row errors.
-func (s *Server) roundPage(c *fiber.Ctx, err error) error {
+func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
+	var err error
 	p := newConsolePage(c, "console.rounds")
 	rid := c.Params("rid")
 	r, rerr := s.svc.Round(rid)
@@ -64,6 +66,12 @@ func (s *Server) roundPage(c *fiber.Ctx, err error) error {
 	for _, u := range units {
 		if u.IsTarget() {
 			p.Targets++
+			p.TargetList = append(p.TargetList, u)
+		}
+	}
+	if p.IsAdmin {
+		if p.Batches, err = s.svc.Batches(rid); err != nil {
+			return err
 		}
 	}
 	fs, ferr := s.svc.Forms(rid)
@@ -77,8 +85,8 @@ func (s *Server) roundPage(c *fiber.Ctx, err error) error {
 		p.Notice = i18n.M(key).In(p.Lang)
 	}
 	status := fiber.StatusOK
-	if err != nil {
-		e := apperr.Wrap(err)
+	if shown != nil {
+		e := apperr.Wrap(shown)
 		p.Error, status = e.Msg.In(p.Lang), StatusOf(e.Code)
 		for _, row := range e.Rows {
 			p.RowErrors = append(p.RowErrors, i18n.M("unit.at", i18n.M("unit.row", row.Row), row.Msg).In(p.Lang))
@@ -242,4 +250,48 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 		return err
 	}
 	return renderConsole(c, fiber.StatusOK, "audit.html", p)
+}
+
+// consoleBatch makes a batch and answers its printable slips at once (while
+// open, this is the only time they are shown).
+func (s *Server) consoleBatch(c *fiber.Ctx) error {
+	var targets []string
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if string(k) == "targets" {
+			targets = append(targets, string(v))
+		}
+	})
+	count, _ := strconv.Atoi(c.FormValue("count"))
+	b, list, err := s.svc.IssueBatch(principal(c), c.Params("rid"), rounds.NewBatch{Targets: targets, Count: count, Label: strings.TrimSpace(c.FormValue("label"))})
+	if err != nil {
+		return s.roundPage(c, err)
+	}
+	return s.sendCodes(c, "slips", c.Params("rid"), b, list)
+}
+
+// consoleBatchCodes prints a draft batch's slips or CSV again.
+func (s *Server) consoleBatchCodes(c *fiber.Ctx) error {
+	format := map[string]string{"slips": "slips", "csv": "csv"}[c.Params("format")]
+	if format == "" {
+		return apperr.New(apperr.NotFound, "not_found.route")
+	}
+	b, list, err := s.svc.BatchCodes(principal(c), c.Params("rid"), c.Params("bid"))
+	if err != nil {
+		return err
+	}
+	return s.sendCodes(c, format, c.Params("rid"), b, list)
+}
+
+func (s *Server) consoleRevokeBatch(c *fiber.Ctx) error {
+	if _, err := s.svc.RevokeBatch(principal(c), c.Params("rid"), c.Params("bid")); err != nil {
+		return s.roundPage(c, err)
+	}
+	return c.Redirect(s.roundPath(c.Params("rid"), "revoked", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}
+
+func (s *Server) consoleRevokeCode(c *fiber.Ctx) error {
+	if err := s.svc.RevokeCode(principal(c), c.Params("rid"), c.FormValue("code")); err != nil {
+		return s.roundPage(c, err)
+	}
+	return c.Redirect(s.roundPath(c.Params("rid"), "revoked", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
 }

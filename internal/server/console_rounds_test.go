@@ -74,6 +74,26 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if !strings.Contains(string(p.Body), "3 (2 đối tượng đánh giá)") || !strings.Contains(string(p.Body), "to-chuc-co-so-dang — ") {
 		t.Fatalf("after import: %s", p.Body)
 	}
+	// a batch: slips at once, again while draft, revocable
+	bv := url.Values{"targets": {"c1", "c2"}, "count": {"2"}, "label": {"Chi bộ 1"}}
+	if r := post("/console/rounds/r1/batches", bv); r.Status != 200 || strings.Count(string(r.Body), `class="slip"`) != 2 || !strings.Contains(string(r.Body), "Chi bộ hai") {
+		t.Fatalf("batch slips: %d", r.Status)
+	}
+	if r := e.page("GET", "/console/rounds/r1/batches/b1/slips", session, nil); r.Status != 200 || strings.Count(string(r.Body), `class="slip"`) != 2 {
+		t.Fatalf("slips again: %d", r.Status)
+	}
+	if r := e.page("GET", "/console/rounds/r1/batches/b1/csv", session, nil); r.Status != 200 || !strings.Contains(r.Header.Get("Content-Type"), "csv") {
+		t.Fatalf("csv again: %d", r.Status)
+	}
+	if r := post("/console/rounds/r1/batches", url.Values{"targets": {"p"}, "count": {"2"}}); r.Status != 400 {
+		t.Fatalf("a batch for a non-target: %d", r.Status)
+	}
+	if r := post("/console/rounds/r1/batches/b1/revoke", url.Values{}); r.Status != 303 {
+		t.Fatalf("revoke: %d", r.Status)
+	}
+	if p := e.page("GET", "/console/rounds/r1", session, nil); !strings.Contains(string(p.Body), "<td>2</td><td>0</td><td>2</td>") {
+		t.Fatalf("batch row after revoking: %s", p.Body)
+	}
 	// opening asks first, then shows the generated private key once
 	if c := e.page("GET", "/console/rounds/r1/open", session, nil); c.Status != 200 || !strings.Contains(string(c.Body), `name="confirm"`) {
 		t.Fatalf("confirm page: %d", c.Status)
