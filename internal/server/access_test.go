@@ -37,6 +37,7 @@ var spec = map[string]string{
 	"GET /console/rounds/:rid/batches/:bid/:format": "console admin",
 	"POST /console/rounds/:rid/batches/:bid/revoke": "console admin",
 	"POST /console/rounds/:rid/codes/revoke":        "console admin",
+	"GET /console/rounds/:rid/turnout.json":         "console admin authority",
 	"GET /console/rounds/:rid/count":                "console admin committee",
 	"POST /console/rounds/:rid/count":               "console admin committee",
 	"GET /console/rounds/:rid/:file":                "console admin authority",

@@ -14,6 +14,7 @@ import (
 	"ballot/internal/auth"
 	"ballot/internal/i18n"
 	"ballot/internal/rounds"
+	"ballot/internal/service"
 	"ballot/web"
 )
 
@@ -56,6 +57,7 @@ type consolePage struct {
 	Action, Key    string
 	Year           int
 	TargetList     []rounds.Unit
+	Turnout        *service.Turnout
 	Batches        []rounds.Batch
 	CanCount       bool
 	CanRead        bool

@@ -74,6 +74,11 @@ func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
 			return err
 		}
 	}
+	if p.CanRead && r.State != rounds.Draft {
+		if p.Turnout, err = s.svc.Turnout(rid); err != nil {
+			return err
+		}
+	}
 	fs, ferr := s.svc.Forms(rid)
 	if ferr != nil {
 		return ferr
@@ -294,4 +299,14 @@ func (s *Server) consoleRevokeCode(c *fiber.Ctx) error {
 		return s.roundPage(c, err)
 	}
 	return c.Redirect(s.roundPath(c.Params("rid"), "revoked", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}
+
+// consoleTurnout answers the turnout for the page's script: counts only.
+func (s *Server) consoleTurnout(c *fiber.Ctx) error {
+	t, err := s.svc.Turnout(c.Params("rid"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(t)
 }

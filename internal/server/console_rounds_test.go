@@ -109,6 +109,12 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if p := e.page("GET", "/console/rounds/r1", session, nil); strings.Contains(string(p.Body), "AGE-SECRET-KEY") || !strings.Contains(string(p.Body), "Đang lấy phiếu") {
 		t.Fatal("the private key is shown again, or the round is not open")
 	}
+	if tj := e.page("GET", "/console/rounds/r1/turnout.json", session, nil); tj.Status != 200 || tj.JSON["issued"] != 2.0 {
+		t.Fatalf("turnout json: %d %s", tj.Status, tj.Body)
+	}
+	if p := e.page("GET", "/console/rounds/r1", session, nil); !strings.Contains(string(p.Body), `id="turnout"`) {
+		t.Fatal("no turnout table on an open round")
+	}
 	if r := post("/console/rounds/r1/close", url.Values{"confirm": {"yes"}}); r.Status != 303 {
 		t.Fatalf("close: %d", r.Status)
 	}

@@ -124,6 +124,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/console/rounds/:rid/batches/:bid/:format", consoleAdmin, s.consoleBatchCodes)
 	s.handle("POST", "/console/rounds/:rid/batches/:bid/revoke", consoleAdmin, s.consoleRevokeBatch)
 	s.handle("POST", "/console/rounds/:rid/codes/revoke", consoleAdmin, s.consoleRevokeCode)
+	s.handle("GET", "/console/rounds/:rid/turnout.json", Console(auth.Admin, auth.Authority), s.consoleTurnout)
 	s.handle("GET", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.countPage)
 	s.handle("POST", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.consoleCount)
 	s.handle("GET", "/console/rounds/:rid/:file", Console(auth.Admin, auth.Authority), s.consoleFile)
