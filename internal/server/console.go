@@ -13,6 +13,7 @@ import (
 	"ballot/internal/audit"
 	"ballot/internal/auth"
 	"ballot/internal/i18n"
+	"ballot/internal/report"
 	"ballot/internal/rounds"
 	"ballot/internal/service"
 	"ballot/web"
@@ -58,6 +59,9 @@ type consolePage struct {
 	Year           int
 	TargetList     []rounds.Unit
 	Turnout        *service.Turnout
+	Report         *report.Report
+	Rows           []ratingRow
+	Levels         []optionLabel
 	Batches        []rounds.Batch
 	CanCount       bool
 	CanRead        bool

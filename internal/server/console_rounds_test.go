@@ -143,6 +143,34 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if r := e.page("GET", "/console/rounds/r1/count", as, nil); r.Status != 403 {
 		t.Fatalf("authority at the count page: %d", r.Status)
 	}
+	// the authority rates from the console
+	tcsrf := csrfOf(t, e.page("GET", "/console", as, nil))
+	rp := e.page("GET", "/console/rounds/r1/ratings", as, nil)
+	if rp.Status != 200 || !strings.Contains(string(rp.Body), "Chi bộ hai") {
+		t.Fatalf("ratings page: %d", rp.Status)
+	}
+	rate := func(unit string, v url.Values) resp {
+		v.Set("_csrf", tcsrf)
+		return e.page("POST", "/console/rounds/r1/ratings/"+unit, as, v)
+	}
+	if r := rate("c1", url.Values{"level": {"htxs"}}); r.Status != 303 {
+		t.Fatalf("rate: %d %s", r.Status, r.Body)
+	}
+	if r := rate("c2", url.Values{"level": {"not_rated"}}); r.Status != 400 || !strings.Contains(string(r.Body), "lý do") {
+		t.Fatalf("not rated without a reason: %d", r.Status)
+	}
+	if r := e.upload("/console/rounds/r1/ratings", as, tcsrf, "unit,level\nc2,htt\n"); r.Status != 303 {
+		t.Fatalf("ratings import: %d %s", r.Status, r.Body)
+	}
+	if p := e.page("GET", "/console/rounds/r1/ratings", as, nil); !strings.Contains(string(p.Body), `value="htxs" selected`) || !strings.Contains(string(p.Body), "2 đã xếp loại") {
+		t.Fatalf("after rating: %s", p.Body)
+	}
+	if r := e.page("POST", "/console/rounds/r1/final", as, url.Values{"_csrf": {tcsrf}, "confirm": {"yes"}}); r.Status != 303 {
+		t.Fatalf("final: %d", r.Status)
+	}
+	if r := rate("c1", url.Values{"level": {"htt"}}); r.Status != 409 {
+		t.Fatalf("after final: %d", r.Status)
+	}
 	if a := e.page("GET", "/console/audit", session, nil); !strings.Contains(string(a.Body), "round.count") {
 		t.Fatalf("audit page lacks the count")
 	}

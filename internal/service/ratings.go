@@ -212,3 +212,16 @@ func (s *Service) Report(p auth.Principal, rid, unit, kind string) (*report.Repo
 	})
 	return rep, r, err
 }
+
+// Ratings returns a counted round's ratings, by target.
+func (s *Service) Ratings(rid string) (map[string]report.Rating, error) {
+	var out map[string]report.Rating
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		_, in, err := ratingInput(tx, rid)
+		if in != nil {
+			out = in.Ratings
+		}
+		return err
+	})
+	return out, err
+}
