@@ -46,6 +46,9 @@ var spec = map[string]string{
 	"POST /console/rounds/:rid/count":               "console admin committee",
 	"GET /console/rounds/:rid/:file":                "console admin authority",
 	"GET /console/audit":                            "console admin",
+	"GET /console/users":                            "console admin",
+	"POST /console/users":                           "console admin",
+	"POST /console/users/:name/:action":             "console admin",
 	"GET /console":                                  "console admin committee authority",
 	"GET /":                                         "anyone",
 	"POST /":                                        "anyone",
@@ -92,7 +95,7 @@ func TestEveryRouteHasARuleAndEnforcesIt(t *testing.T) {
 		auth.Committee: e.user("ban-kiem-phieu", auth.Committee, ""),
 		auth.Authority: e.user("tinh-uy", auth.Authority, "p"),
 	}
-	params := strings.NewReplacer(":rid", rid, ":fid", "to-chuc-co-so-dang", ":unit", "c1", ":bid", "b1", ":file", "tally", ":name", "app.css", ":format", "slips")
+	params := strings.NewReplacer(":rid", rid, ":fid", "to-chuc-co-so-dang", ":unit", "c1", ":bid", "b1", ":file", "tally", ":name", "app.css", ":format", "slips", ":action", "reset")
 	routes := e.srv.App.GetRoutes(true)
 	if len(routes) < 10 {
 		t.Fatalf("only %d routes: the walk is broken", len(routes))

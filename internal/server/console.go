@@ -62,6 +62,7 @@ type consolePage struct {
 	Report         *report.Report
 	Rows           []ratingRow
 	Levels         []optionLabel
+	Users          []auth.User
 	Batches        []rounds.Batch
 	CanCount       bool
 	CanRead        bool

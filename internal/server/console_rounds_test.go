@@ -181,3 +181,43 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 		t.Fatalf("authority round page: %d", r.Status)
 	}
 }
+
+func TestConsoleUsers(t *testing.T) {
+	e := newEnv(t)
+	session, csrf := e.ready("admin")
+	post := func(path string, v url.Values) resp {
+		v.Set("_csrf", csrf)
+		return e.page("POST", path, session, v)
+	}
+	r := post("/console/users", url.Values{"name": {"huyen-uy"}, "role": {"authority"}, "unit": {"d1"}})
+	pw := regexp.MustCompile(`class="mono key">([A-Za-z0-9]{16})<`).FindSubmatch(r.Body)
+	if r.Status != 200 || pw == nil {
+		t.Fatalf("add user: %d %s", r.Status, r.Body)
+	}
+	e.passwords["huyen-uy"] = string(pw[1])
+	e.login("huyen-uy")
+	if r := post("/console/users", url.Values{"name": {"x"}, "role": {"authority"}}); r.Status != 400 {
+		t.Fatalf("an authority without a unit: %d", r.Status)
+	}
+	if r := post("/console/users/huyen-uy/disable", url.Values{}); r.Status != 303 {
+		t.Fatalf("disable: %d", r.Status)
+	}
+	if r := e.form("/console/login", url.Values{"name": {"huyen-uy"}, "password": {string(pw[1])}}); r.Status != 401 {
+		t.Fatalf("a disabled user signed in: %d", r.Status)
+	}
+	post("/console/users/huyen-uy/enable", url.Values{})
+	r = post("/console/users/huyen-uy/reset", url.Values{})
+	pw2 := regexp.MustCompile(`class="mono key">([A-Za-z0-9]{16})<`).FindSubmatch(r.Body)
+	if pw2 == nil || string(pw2[1]) == string(pw[1]) {
+		t.Fatal("no new password")
+	}
+	if r := e.form("/console/login", url.Values{"name": {"huyen-uy"}, "password": {string(pw[1])}}); r.Status != 401 {
+		t.Fatal("the old password still works")
+	}
+	if r := post("/console/users/admin/disable", url.Values{}); r.Status != 409 {
+		t.Fatalf("disabling oneself: %d", r.Status)
+	}
+	if u := e.page("GET", "/console/users", session, nil); strings.Contains(string(u.Body), "argon2") {
+		t.Fatal("password hashes on the users page")
+	}
+}

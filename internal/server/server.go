@@ -134,6 +134,9 @@ func (s *Server) routes() {
 	s.handle("POST", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.consoleCount)
 	s.handle("GET", "/console/rounds/:rid/:file", Console(auth.Admin, auth.Authority), s.consoleFile)
 	s.handle("GET", "/console/audit", consoleAdmin, s.auditPage)
+	s.handle("GET", "/console/users", consoleAdmin, s.consoleUsers)
+	s.handle("POST", "/console/users", consoleAdmin, s.consoleAddUser)
+	s.handle("POST", "/console/users/:name/:action", consoleAdmin, s.consoleUserAction)
 
 	s.handle("POST", "/api/v1/rounds", admin, s.createRound)
 	s.handle("GET", "/api/v1/rounds", readers, s.listRounds)

@@ -101,3 +101,34 @@ func (s *Service) SetDisabled(p auth.Principal, name string, disabled bool) erro
 		return map[string]any{"user": name, "disabled": disabled}, tx.PutUser(u)
 	})
 }
+
+// Users lists every user (their password hashes stay inside).
+func (s *Service) Users() ([]auth.User, error) {
+	var out []auth.User
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		out, err = tx.Users()
+		return err
+	})
+	for i := range out {
+		out[i].PasswordHash = ""
+	}
+	return out, err
+}
+
+// ResetPassword gives a user a new one-time password, which it returns;
+// the user's sessions and tokens stop working.
+func (s *Service) ResetPassword(p auth.Principal, name string) (string, error) {
+	password := auth.NewPassword()
+	err := s.update(p, "user.reset", func(tx *storage.Tx) (any, error) {
+		u, err := tx.User(name)
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash, u.MustChange = auth.HashPassword(password), true
+		if err := tx.DeleteTokens(name); err != nil {
+			return nil, err
+		}
+		return map[string]string{"user": name}, tx.PutUser(u)
+	})
+	return password, err
+}

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ballot/internal/apperr"
+	"ballot/internal/auth"
+)
+
+// usersPage lists the users; password, when set, is a new one-time
+// password of name, shown once.
+func (s *Server) usersPage(c *fiber.Ctx, shown error, name, password string) error {
+	p := newConsolePage(c, "console.users")
+	users, err := s.svc.Users()
+	if err != nil {
+		return err
+	}
+	p.Users, p.Name, p.Key = users, name, password
+	status := fiber.StatusOK
+	if shown != nil {
+		e := apperr.Wrap(shown)
+		p.Error, status = e.Msg.In(p.Lang), StatusOf(e.Code)
+	}
+	return renderConsole(c, status, "users.html", p)
+}
+
+func (s *Server) consoleUsers(c *fiber.Ctx) error { return s.usersPage(c, nil, "", "") }
+
+func (s *Server) consoleAddUser(c *fiber.Ctx) error {
+	in := auth.NewUser{Name: strings.TrimSpace(c.FormValue("name")), Role: auth.Role(c.FormValue("role")), Unit: strings.TrimSpace(c.FormValue("unit"))}
+	pw, err := s.svc.AddUser(principal(c), in)
+	if err != nil {
+		return s.usersPage(c, err, "", "")
+	}
+	return s.usersPage(c, nil, in.Name, pw)
+}
+
+func (s *Server) consoleUserAction(c *fiber.Ctx) error {
+	name := c.Params("name")
+	if name == principal(c).Name {
+		return s.usersPage(c, apperr.New(apperr.Conflict, "console.not_yourself"), "", "")
+	}
+	switch c.Params("action") {
+	case "reset":
+		pw, err := s.svc.ResetPassword(principal(c), name)
+		if err != nil {
+			return s.usersPage(c, err, "", "")
+		}
+		return s.usersPage(c, nil, name, pw)
+	case "disable", "enable":
+		if err := s.svc.SetDisabled(principal(c), name, c.Params("action") == "disable"); err != nil {
+			return s.usersPage(c, err, "", "")
+		}
+		return c.Redirect("/console/users", fiber.StatusSeeOther)
+	}
+	return apperr.New(apperr.NotFound, "not_found.route")
+}
