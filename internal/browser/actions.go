@@ -23,7 +23,7 @@ func NewPage(act chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] 
 		deadline := time.Now().Add(15 * time.Second)
 		for time.Now().Before(deadline) {
 			done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
-				`!document.documentElement.dataset.old && document.readyState === "complete" && !!document.querySelector("footer")`))
+				`!document.documentElement.dataset.old && document.readyState === "complete" && !!document.body`))
 			if err == nil && done {
 				return nil
 			}

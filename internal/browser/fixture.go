@@ -46,16 +46,25 @@ var Units = []rounds.Unit{
 // NewFixture starts the fixture in dir. opt may set service options (its
 // Now and Log are kept if set).
 func NewFixture(dir string, opt service.Options) (*Fixture, error) {
+	f, err := NewEmpty(dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.seed(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// NewEmpty starts a server over a fresh database with only its first admin.
+func NewEmpty(dir string, opt service.Options) (*Fixture, error) {
 	store, err := storage.Open(filepath.Join(dir, "ballot.db"), storage.Options{})
 	if err != nil {
 		return nil, err
 	}
 	f := &Fixture{store: store, Service: service.New(store, opt)}
 	if f.AdminPassword, _, _, err = f.Service.Bootstrap(); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.seed(); err != nil {
 		f.Close()
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -62,11 +63,13 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	}
 }
 
+// text is the rendered text of the first element matching sel, read at
+// once (the page has loaded: actions wait for that).
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(sel))
-	if err != nil {
-		t.Fatalf("%s: %v", sel, err)
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function (e) { return e ? e.innerText : "\u0000missing" })(document.querySelector(`+strconv.Quote(sel)+`))`))
+	if err != nil || s == "\x00missing" {
+		t.Fatalf("%s: %v %q", sel, err, s)
 	}
 	return s
 }
