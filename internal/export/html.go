@@ -11,11 +11,7 @@ import (
 	"ballot/web"
 )
 
-var printTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"t":   func(lang i18n.Lang, key string, args ...any) string { return i18n.M(key, args...).In(lang) },
-	"inc": func(i int) int { return i + 1 },
-	"seq": func(n int) []int { return make([]int, n) },
-}).ParseFS(web.FS, "print/*.html"))
+var printTemplates = template.Must(template.New("").Funcs(i18n.TemplateFuncs()).ParseFS(web.FS, "print/*.html"))
 
 // Meta is what a printed document says about where it comes from.
 type Meta struct {

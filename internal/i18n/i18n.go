@@ -117,3 +117,23 @@ func (t Time) In(lang Lang) string {
 	}
 	return v.Format("15:04 ngày 02/01/2006") + " (giờ Việt Nam)"
 }
+
+// TemplateFuncs are the functions every template uses: t renders a message
+// (t LANG KEY ARGS…), vn a time in Vietnam time (vn LANG TIME), inc adds
+// one, seq makes n slots to range over.
+func TemplateFuncs() map[string]any {
+	return map[string]any{
+		"t": func(lang Lang, key string, args ...any) string { return M(key, args...).In(lang) },
+		"vn": func(lang Lang, t any) string {
+			switch t := t.(type) {
+			case *time.Time:
+				return Time(*t).In(lang)
+			case time.Time:
+				return Time(t).In(lang)
+			}
+			return ""
+		},
+		"inc": func(i int) int { return i + 1 },
+		"seq": func(n int) []int { return make([]int, n) },
+	}
+}

@@ -23,18 +23,7 @@ import (
 // hash.
 const sessionCookie = "ballot_session"
 
-var consoleTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"t": func(lang i18n.Lang, key string, args ...any) string { return i18n.M(key, args...).In(lang) },
-	"vn": func(lang i18n.Lang, t any) string {
-		switch t := t.(type) {
-		case *time.Time:
-			return i18n.Time(*t).In(lang)
-		case time.Time:
-			return i18n.Time(t).In(lang)
-		}
-		return ""
-	},
-}).ParseFS(web.FS, "console/*.html"))
+var consoleTemplates = template.Must(template.New("").Funcs(i18n.TemplateFuncs()).ParseFS(web.FS, "console/*.html"))
 
 // consolePage is what every console page shows.
 type consolePage struct {
@@ -196,4 +185,18 @@ func (s *Server) consoleHome(c *fiber.Ctx) error {
 	}
 	p.Rounds = rs
 	return renderConsole(c, fiber.StatusOK, "home.html", p)
+}
+
+// show puts an error (and an import's row errors) on the page and returns
+// the status to answer with.
+func (p *consolePage) show(err error) int {
+	if err == nil {
+		return fiber.StatusOK
+	}
+	e := apperr.Wrap(err)
+	p.Error = e.Msg.In(p.Lang)
+	for _, row := range e.Rows {
+		p.RowErrors = append(p.RowErrors, i18n.M("unit.at", i18n.M("unit.row", row.Row), row.Msg).In(p.Lang))
+	}
+	return StatusOf(e.Code)
 }

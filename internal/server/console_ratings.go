@@ -65,15 +65,7 @@ func (s *Server) ratingsPage(c *fiber.Ctx, shown error) error {
 	if c.Query("notice") == "saved" {
 		p.Notice = i18n.M("console.notice_saved").In(p.Lang)
 	}
-	status := fiber.StatusOK
-	if shown != nil {
-		e := apperr.Wrap(shown)
-		p.Error, status = e.Msg.In(p.Lang), StatusOf(e.Code)
-		for _, row := range e.Rows {
-			p.RowErrors = append(p.RowErrors, i18n.M("unit.at", i18n.M("unit.row", row.Row), row.Msg).In(p.Lang))
-		}
-	}
-	return renderConsole(c, status, "ratings.html", p)
+	return renderConsole(c, p.show(shown), "ratings.html", p)
 }
 
 func (s *Server) consoleRatings(c *fiber.Ctx) error { return s.ratingsPage(c, nil) }

@@ -89,15 +89,7 @@ func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
 	if key, ok := notices[c.Query("notice")]; ok {
 		p.Notice = i18n.M(key).In(p.Lang)
 	}
-	status := fiber.StatusOK
-	if shown != nil {
-		e := apperr.Wrap(shown)
-		p.Error, status = e.Msg.In(p.Lang), StatusOf(e.Code)
-		for _, row := range e.Rows {
-			p.RowErrors = append(p.RowErrors, i18n.M("unit.at", i18n.M("unit.row", row.Row), row.Msg).In(p.Lang))
-		}
-	}
-	return renderConsole(c, status, "round.html", p)
+	return renderConsole(c, p.show(shown), "round.html", p)
 }
 
 func (s *Server) consoleRound(c *fiber.Ctx) error { return s.roundPage(c, nil) }

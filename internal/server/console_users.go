@@ -18,12 +18,7 @@ func (s *Server) usersPage(c *fiber.Ctx, shown error, name, password string) err
 		return err
 	}
 	p.Users, p.Name, p.Key = users, name, password
-	status := fiber.StatusOK
-	if shown != nil {
-		e := apperr.Wrap(shown)
-		p.Error, status = e.Msg.In(p.Lang), StatusOf(e.Code)
-	}
-	return renderConsole(c, status, "users.html", p)
+	return renderConsole(c, p.show(shown), "users.html", p)
 }
 
 func (s *Server) consoleUsers(c *fiber.Ctx) error { return s.usersPage(c, nil, "", "") }

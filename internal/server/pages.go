@@ -21,10 +21,7 @@ import (
 // pageCSP allows only this origin's script and style, and no framing.
 const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"t":   func(lang i18n.Lang, key string, args ...any) string { return i18n.M(key, args...).In(lang) },
-	"inc": func(i int) int { return i + 1 },
-}).ParseFS(web.FS, "templates/*.html"))
+var pageTemplates = template.Must(template.New("").Funcs(i18n.TemplateFuncs()).ParseFS(web.FS, "templates/*.html"))
 
 // page is what every participant page shows.
 type page struct {
