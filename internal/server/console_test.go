@@ -38,7 +38,7 @@ func (e *env) page(method, path, session string, form url.Values) resp {
 
 var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-func csrfOf(t *testing.T, r resp) string {
+func csrfOf(t testing.TB, r resp) string {
 	t.Helper()
 	m := csrfRE.FindSubmatch(r.Body)
 	if m == nil {

@@ -30,7 +30,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // env is a server over a fresh database, with an admin token.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	clock *clock
 	svc   *service.Service
 	srv   *server.Server
@@ -60,10 +60,10 @@ func (b *syncBuffer) String() string {
 
 var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, service.Options{}) }
+func newEnv(t testing.TB) *env { t.Helper(); return newEnvWith(t, service.Options{}) }
 
 // newEnvWith is newEnv with service options (clock and log are set here).
-func newEnvWith(t *testing.T, opt service.Options) *env {
+func newEnvWith(t testing.TB, opt service.Options) *env {
 	t.Helper()
 	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
 	if err != nil {
