@@ -40,6 +40,9 @@ type Config struct {
 	// PublicURL is the participants' address printed on slips (default:
 	// the address the request came to).
 	PublicURL string
+	// ReadTimeout bounds reading one request, so slow clients cannot hold
+	// connections (default 30 s).
+	ReadTimeout time.Duration
 }
 
 // Server is the HTTP application.
@@ -61,12 +64,15 @@ func New(svc *service.Service, cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = readTimeout
+	}
 	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, throttle: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Now),
 		signins: newThrottle(10, 15*time.Minute, cfg.Now), publicURL: cfg.PublicURL}
 	fc := fiber.Config{
 		AppName:               "ballot",
 		BodyLimit:             MaxBody,
-		ReadTimeout:           readTimeout,
+		ReadTimeout:           cfg.ReadTimeout,
 		WriteTimeout:          writeTimeout,
 		IdleTimeout:           idleTimeout,
 		DisableStartupMessage: true,
