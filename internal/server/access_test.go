@@ -29,6 +29,8 @@ var spec = map[string]string{
 	"GET /console/rounds/:rid":                      "console admin committee authority",
 	"POST /console/rounds/:rid/forms":               "console admin",
 	"POST /console/rounds/:rid/units":               "console admin",
+	"POST /console/rounds/:rid/key":                 "console admin",
+	"POST /console/rounds/:rid/schedule":            "console admin",
 	"GET /console/rounds/:rid/open":                 "console admin",
 	"POST /console/rounds/:rid/open":                "console admin",
 	"GET /console/rounds/:rid/close":                "console admin",

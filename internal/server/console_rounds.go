@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,7 +21,7 @@ import (
 var notices = map[string]string{
 	"created": "console.notice_created", "form": "console.notice_form", "units": "console.notice_units",
 	"opened": "console.notice_opened", "closed": "console.notice_closed", "counted": "console.notice_counted",
-	"revoked": "console.notice_revoked",
+	"revoked": "console.notice_revoked", "saved": "console.notice_saved",
 }
 
 func (s *Server) roundPath(rid, notice string, lang i18n.Lang) string {
@@ -301,4 +302,43 @@ func (s *Server) consoleTurnout(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(t)
+}
+
+func (s *Server) consoleSetKey(c *fiber.Ctx) error {
+	if _, err := s.svc.SetKey(principal(c), c.Params("rid"), c.FormValue("public_key")); err != nil {
+		return s.roundPage(c, err)
+	}
+	return c.Redirect(s.roundPath(c.Params("rid"), "saved", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}
+
+// localTime reads a datetime-local field as Vietnam time.
+func localTime(field, v string) (*time.Time, error) {
+	if v = strings.TrimSpace(v); v == "" {
+		return nil, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", v, i18n.Vietnam)
+	if err != nil {
+		return nil, apperr.Field(field, "field.bad")
+	}
+	return &t, nil
+}
+
+// consoleSchedule sets the opening and closing times (empty fields are left
+// as they are).
+func (s *Server) consoleSchedule(c *fiber.Ctx) error {
+	opens, err := localTime("opens_at", c.FormValue("opens_at"))
+	if err != nil {
+		return s.roundPage(c, err)
+	}
+	closes, err := localTime("closes_at", c.FormValue("closes_at"))
+	if err != nil {
+		return s.roundPage(c, err)
+	}
+	if opens == nil && closes == nil {
+		return s.roundPage(c, apperr.New(apperr.Invalid, "round.patch_empty"))
+	}
+	if _, err := s.svc.PatchRound(principal(c), c.Params("rid"), rounds.Patch{OpensAt: opens, ClosesAt: closes}); err != nil {
+		return s.roundPage(c, err)
+	}
+	return c.Redirect(s.roundPath(c.Params("rid"), "saved", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
 }

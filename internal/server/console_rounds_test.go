@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ballot/internal/auth"
+	"ballot/internal/seal"
 )
 
 // ready signs name in and, if it must, changes its one-time password; it
@@ -219,5 +220,43 @@ func TestConsoleUsers(t *testing.T) {
 	}
 	if u := e.page("GET", "/console/users", session, nil); strings.Contains(string(u.Body), "argon2") {
 		t.Fatal("password hashes on the users page")
+	}
+}
+
+func TestConsoleKeyAndSchedule(t *testing.T) {
+	e := newEnv(t)
+	rid := e.draftRound()
+	session, csrf := e.ready("admin")
+	post := func(path string, v url.Values) resp {
+		v.Set("_csrf", csrf)
+		return e.page("POST", "/console/rounds/"+rid+path, session, v)
+	}
+	// a schedule without a key is refused, so is a bad key
+	if r := post("/schedule", url.Values{"opens_at": {"2026-11-22T08:00"}}); r.Status != 400 || !strings.Contains(string(r.Body), "khóa công khai") {
+		t.Fatalf("schedule without key: %d", r.Status)
+	}
+	if r := post("/key", url.Values{"public_key": {"age1nonsense"}}); r.Status != 400 {
+		t.Fatalf("bad key: %d", r.Status)
+	}
+	kp, _ := seal.GenerateKeyPair()
+	if r := post("/key", url.Values{"public_key": {kp.Public}}); r.Status != 303 {
+		t.Fatalf("key: %d %s", r.Status, r.Body)
+	}
+	// t0 is 2026-11-20 08:00 UTC = 15:00 in Vietnam
+	if r := post("/schedule", url.Values{"opens_at": {"2026-11-20T14:00"}}); r.Status != 400 {
+		t.Fatalf("opening in the past: %d", r.Status)
+	}
+	if r := post("/schedule", url.Values{"opens_at": {"2026-11-22T08:00"}, "closes_at": {"2026-11-22T17:30"}}); r.Status != 303 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	p := string(e.page("GET", "/console/rounds/"+rid, session, nil).Body)
+	for _, want := range []string{kp.Public, "08:00 ngày 22/11/2026", "17:30 ngày 22/11/2026"} {
+		if !strings.Contains(p, want) {
+			t.Fatalf("round page lacks %q", want)
+		}
+	}
+	g := e.must(200, "GET", "/api/v1/rounds/"+rid, e.admin, nil).JSON
+	if g["opens_at"] != "2026-11-22T01:00:00Z" {
+		t.Fatalf("opens_at %v", g["opens_at"])
 	}
 }

@@ -122,6 +122,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/console/rounds/:rid", everyone, s.consoleRound)
 	s.handle("POST", "/console/rounds/:rid/forms", consoleAdmin, s.consoleAddForm)
 	s.handle("POST", "/console/rounds/:rid/units", consoleAdmin, s.consoleImportUnits)
+	s.handle("POST", "/console/rounds/:rid/key", consoleAdmin, s.consoleSetKey)
+	s.handle("POST", "/console/rounds/:rid/schedule", consoleAdmin, s.consoleSchedule)
 	s.handle("GET", "/console/rounds/:rid/open", consoleAdmin, s.openConfirm)
 	s.handle("POST", "/console/rounds/:rid/open", consoleAdmin, s.consoleOpen)
 	s.handle("GET", "/console/rounds/:rid/close", consoleAdmin, s.closeConfirm)
