@@ -30,6 +30,7 @@ var spec = map[string]string{
 	"POST /console/rounds/:rid/forms":               "console admin",
 	"POST /console/rounds/:rid/units":               "console admin",
 	"POST /console/rounds/:rid/key":                 "console admin",
+	"GET /console/rounds/:rid/forms/:fid/preview":   "console admin committee authority",
 	"POST /console/rounds/:rid/schedule":            "console admin",
 	"GET /console/rounds/:rid/open":                 "console admin",
 	"POST /console/rounds/:rid/open":                "console admin",

@@ -40,6 +40,7 @@ type consolePage struct {
 	Round          *rounds.Round
 	Units, Targets int
 	Forms          []string
+	FormIDs        []string
 	Templates      []string
 	IsAdmin        bool
 	Notice         string

@@ -14,6 +14,7 @@ import (
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
 	"ballot/internal/rounds"
+	"ballot/internal/service"
 )
 
 // notices a round page may show after a change (by key, so a URL cannot
@@ -86,6 +87,7 @@ func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
 	}
 	for _, f := range fs {
 		p.Forms = append(p.Forms, fmt.Sprintf("%s — %s (v%d, %s…)", f.ID, f.Title, f.Version, f.Hash[:12]))
+		p.FormIDs = append(p.FormIDs, f.ID)
 	}
 	if key, ok := notices[c.Query("notice")]; ok {
 		p.Notice = i18n.M(key).In(p.Lang)
@@ -95,12 +97,34 @@ func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
 
 func (s *Server) consoleRound(c *fiber.Ctx) error { return s.roundPage(c, nil) }
 
+// consoleAddForm adds a built-in template, or a form JSON uploaded as a
+// file (its errors name the field).
 func (s *Server) consoleAddForm(c *fiber.Ctx) error {
-	f, ok := forms.Template(c.FormValue("template"))
-	if !ok {
-		return s.roundPage(c, apperr.Field("template", "form.unknown_template", c.FormValue("template")))
+	var f *forms.Form
+	if fh, err := c.FormFile("form_file"); err == nil {
+		file, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(io.LimitReader(file, formBody+1))
+		file.Close()
+		if err != nil {
+			return err
+		}
+		if len(data) > formBody {
+			return s.roundPage(c, apperr.New(apperr.Invalid, "body.too_large", formBody))
+		}
+		if f, err = service.ParseForm(data); err != nil {
+			return s.roundPage(c, err)
+		}
+	} else {
+		tpl, ok := forms.Template(c.FormValue("template"))
+		if !ok {
+			return s.roundPage(c, apperr.Field("template", "form.unknown_template", c.FormValue("template")))
+		}
+		f = &tpl
 	}
-	if _, err := s.svc.AddForm(principal(c), c.Params("rid"), &f); err != nil {
+	if _, err := s.svc.AddForm(principal(c), c.Params("rid"), f); err != nil {
 		return s.roundPage(c, err)
 	}
 	return c.Redirect(s.roundPath(c.Params("rid"), "form", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
@@ -341,4 +365,20 @@ func (s *Server) consoleSchedule(c *fiber.Ctx) error {
 		return s.roundPage(c, err)
 	}
 	return c.Redirect(s.roundPath(c.Params("rid"), "saved", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}
+
+// formPreview shows a form as participants see it, without a way to send.
+func (s *Server) formPreview(c *fiber.Ctx) error {
+	r, err := s.svc.Round(c.Params("rid"))
+	if err != nil {
+		return err
+	}
+	f, err := s.svc.Form(c.Params("rid"), c.Params("fid"))
+	if err != nil {
+		return err
+	}
+	p := newPage(c)
+	p.Preview = true
+	b := &service.Ballot{Round: r, Targets: []service.BallotTarget{{Unit: rounds.Unit{ID: "preview", Name: i18n.M("ui.preview_target").In(p.Lang)}, Form: f}}}
+	return s.ballotPage(c, p, b, nil, nil)
 }

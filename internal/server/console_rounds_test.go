@@ -260,3 +260,35 @@ func TestConsoleKeyAndSchedule(t *testing.T) {
 		t.Fatalf("opens_at %v", g["opens_at"])
 	}
 }
+
+func TestConsoleFormUploadAndPreview(t *testing.T) {
+	e := newEnv(t)
+	rid := e.draftRound()
+	session, csrf := e.ready("admin")
+	uploadForm := func(content string) resp {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		w.WriteField("_csrf", csrf)
+		fw, _ := w.CreateFormFile("form_file", "form.json")
+		fw.Write([]byte(content))
+		w.Close()
+		return e.do("POST", "/console/rounds/"+rid+"/forms", "", buf.Bytes(), "Cookie", "ballot_session="+session, "Origin", "http://example.com", "Content-Type", w.FormDataContentType())
+	}
+	bad := uploadForm(`{"id":"rieng","title":"Mẫu riêng","questions":[{"id":"q1","type":"slider","text":"Câu một"}]}`)
+	if bad.Status != 400 || !strings.Contains(string(bad.Body), "questions[0].type") {
+		t.Fatalf("bad form: %d %s", bad.Status, bad.Body)
+	}
+	if r := uploadForm(`{"id":"rieng","title":"Mẫu riêng","questions":[{"id":"q1","type":"choice","option_set":"grade4","text":"Câu hỏi riêng của tỉnh","required":true}]}`); r.Status != 303 {
+		t.Fatalf("form: %d %s", r.Status, r.Body)
+	}
+	p := e.page("GET", "/console/rounds/"+rid+"/forms/rieng/preview", session, nil)
+	body := string(p.Body)
+	if p.Status != 200 || !strings.Contains(body, "Câu hỏi riêng của tỉnh") || !strings.Contains(body, "Xem trước") || strings.Contains(body, "Gửi phiếu") {
+		t.Fatalf("preview: %d %s", p.Status, body)
+	}
+	e.user("tinh", auth.Authority, "p")
+	as, _ := e.ready("tinh")
+	if r := e.page("GET", "/console/rounds/"+rid+"/forms/to-chuc-co-so-dang/preview", as, nil); r.Status != 200 {
+		t.Fatalf("authority preview: %d", r.Status)
+	}
+}

@@ -39,6 +39,7 @@ type page struct {
 	Checked      bool
 	Result       string
 	FirstMissing string
+	Preview      bool
 }
 
 // newPage reads the language and kiosk mode of a participant request (from

@@ -123,6 +123,7 @@ func (s *Server) routes() {
 	s.handle("POST", "/console/rounds/:rid/forms", consoleAdmin, s.consoleAddForm)
 	s.handle("POST", "/console/rounds/:rid/units", consoleAdmin, s.consoleImportUnits)
 	s.handle("POST", "/console/rounds/:rid/key", consoleAdmin, s.consoleSetKey)
+	s.handle("GET", "/console/rounds/:rid/forms/:fid/preview", everyone, s.formPreview)
 	s.handle("POST", "/console/rounds/:rid/schedule", consoleAdmin, s.consoleSchedule)
 	s.handle("GET", "/console/rounds/:rid/open", consoleAdmin, s.openConfirm)
 	s.handle("POST", "/console/rounds/:rid/open", consoleAdmin, s.consoleOpen)
