@@ -49,18 +49,19 @@ func TestAnAuthorityOfAnotherSubtreeIsRefused(t *testing.T) {
 		"POST /api/v1/rounds/:rid/ratings": {send: func() resp {
 			return e.do("POST", r+"/ratings", tok, "unit,level\nc1,htt\n", "Content-Type", "text/csv")
 		}, want: 400},
-		"PUT /api/v1/rounds/:rid/caps":            {send: api("PUT", r+"/caps", map[string]string{"unit": "d1", "group": "xa", "cap_percent": "25"}), want: 403},
-		"GET /console":                            {why: "the list of rounds"},
-		"GET /console/password":                   {why: "the caller's own password"},
-		"POST /console/password":                  {why: "the caller's own password"},
-		"POST /console/logout":                    {why: "the caller's own session"},
-		"GET /console/rounds/:rid":                {why: "round metadata is not per unit"},
-		"GET /console/rounds/:rid/turnout.json":   {why: "turnout is public by design (SPEC §3.4)"},
-		"POST /console/rounds/:rid/final":         {why: "marks only the caller's own unit final"},
-		"GET /console/rounds/:rid/:file":          {send: page("GET", cr+"/tally?unit=c1", nil), want: 403},
-		"GET /console/rounds/:rid/ratings":        {send: page("GET", cr+"/ratings", nil), want: 200},
-		"POST /console/rounds/:rid/ratings/:unit": {send: page("POST", cr+"/ratings/c1", url.Values{"level": {"htt"}}), want: 403},
-		"POST /console/rounds/:rid/ratings":       {send: func() resp { return e.upload(cr+"/ratings", session, csrf, "unit,level\nc1,htt\n") }, want: 400},
+		"PUT /api/v1/rounds/:rid/caps":                {send: api("PUT", r+"/caps", map[string]string{"unit": "d1", "group": "xa", "cap_percent": "25"}), want: 403},
+		"GET /console":                                {why: "the list of rounds"},
+		"GET /console/password":                       {why: "the caller's own password"},
+		"POST /console/password":                      {why: "the caller's own password"},
+		"POST /console/logout":                        {why: "the caller's own session"},
+		"GET /console/rounds/:rid":                    {why: "round metadata is not per unit"},
+		"GET /console/rounds/:rid/turnout.json":       {why: "turnout is public by design (SPEC §3.4)"},
+		"GET /console/rounds/:rid/forms/:fid/preview": {why: "forms are public (GET …/forms/{fid} is open to anyone)"},
+		"POST /console/rounds/:rid/final":             {why: "marks only the caller's own unit final"},
+		"GET /console/rounds/:rid/:file":              {send: page("GET", cr+"/tally?unit=c1", nil), want: 403},
+		"GET /console/rounds/:rid/ratings":            {send: page("GET", cr+"/ratings", nil), want: 200},
+		"POST /console/rounds/:rid/ratings/:unit":     {send: page("POST", cr+"/ratings/c1", url.Values{"level": {"htt"}}), want: 403},
+		"POST /console/rounds/:rid/ratings":           {send: func() resp { return e.upload(cr+"/ratings", session, csrf, "unit,level\nc1,htt\n") }, want: 400},
 	}
 	seen := map[string]bool{}
 	for _, rt := range e.srv.App.GetRoutes(true) {
