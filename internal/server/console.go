@@ -41,6 +41,7 @@ type consolePage struct {
 	Units, Targets int
 	Forms          []string
 	FormIDs        []string
+	Preview        []string
 	Templates      []string
 	IsAdmin        bool
 	Notice         string

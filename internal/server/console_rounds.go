@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -48,8 +49,14 @@ func (s *Server) consoleCreateRound(c *fiber.Ctx) error {
 
 // roundPage shows a round; err, when set, is shown with its row errors.
 func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
+	return s.roundPageWith(c, shown, "", nil)
+}
+
+// roundPageWith is roundPage with a notice and rows of a checked file.
+func (s *Server) roundPageWith(c *fiber.Ctx, shown error, notice string, preview []string) error {
 	var err error
 	p := newConsolePage(c, "console.rounds")
+	p.Notice, p.Preview = notice, preview
 	rid := c.Params("rid")
 	r, rerr := s.svc.Round(rid)
 	if rerr != nil {
@@ -89,7 +96,7 @@ func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
 		p.Forms = append(p.Forms, fmt.Sprintf("%s — %s (v%d, %s…)", f.ID, f.Title, f.Version, f.Hash[:12]))
 		p.FormIDs = append(p.FormIDs, f.ID)
 	}
-	if key, ok := notices[c.Query("notice")]; ok {
+	if key, ok := notices[c.Query("notice")]; ok && p.Notice == "" {
 		p.Notice = i18n.M(key).In(p.Lang)
 	}
 	return renderConsole(c, p.show(shown), "round.html", p)
@@ -148,6 +155,11 @@ func (s *Server) consoleImportUnits(c *fiber.Ctx) error {
 		return err
 	}
 	units, err := rounds.ParseCSV(data)
+	if err == nil && c.FormValue("action") == "check" {
+		if err = s.svc.CheckUnits(c.Params("rid"), units, true); err == nil {
+			return s.unitsPreview(c, units)
+		}
+	}
 	if err == nil {
 		_, err = s.svc.ImportUnits(principal(c), c.Params("rid"), units, true)
 	}
@@ -381,4 +393,29 @@ func (s *Server) formPreview(c *fiber.Ctx) error {
 	p.Preview = true
 	b := &service.Ballot{Round: r, Targets: []service.BallotTarget{{Unit: rounds.Unit{ID: "preview", Name: i18n.M("ui.preview_target").In(p.Lang)}, Form: f}}}
 	return s.ballotPage(c, p, b, nil, nil)
+}
+
+// unitsPreview shows a checked unit file before anything is stored: how
+// many units of each kind, how many targets, and the first rows.
+func (s *Server) unitsPreview(c *fiber.Ctx, units []rounds.Unit) error {
+	kinds := map[string]int{}
+	targets := 0
+	for _, u := range units {
+		kinds[u.Kind]++
+		if u.IsTarget() {
+			targets++
+		}
+	}
+	var parts []string
+	for k, n := range kinds {
+		parts = append(parts, fmt.Sprintf("%s: %d", k, n))
+	}
+	sort.Strings(parts)
+	p := newConsolePage(c, "console.import_units")
+	msg := i18n.M("console.units_checked", len(units), targets, strings.Join(parts, ", ")).In(p.Lang)
+	var rows []string
+	for _, u := range units[:min(20, len(units))] {
+		rows = append(rows, fmt.Sprintf("%s · %s · %s · %s · %s · %s", u.ID, u.Name, u.Parent, u.Kind, u.Group, u.Form))
+	}
+	return s.roundPageWith(c, nil, msg, rows)
 }

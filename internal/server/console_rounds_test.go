@@ -29,12 +29,16 @@ func (e *env) ready(name string) (session, csrf string) {
 	return session, csrf
 }
 
-// upload posts a file in a multipart console form.
-func (e *env) upload(path, session, csrf, content string) resp {
+// upload posts a file in a multipart console form, with more fields as
+// name, value pairs.
+func (e *env) upload(path, session, csrf, content string, fields ...string) resp {
 	e.t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("_csrf", csrf)
+	for i := 0; i+1 < len(fields); i += 2 {
+		w.WriteField(fields[i], fields[i+1])
+	}
 	fw, _ := w.CreateFormFile("file", "units.csv")
 	fw.Write([]byte(content))
 	w.Close()
@@ -290,5 +294,30 @@ func TestConsoleFormUploadAndPreview(t *testing.T) {
 	as, _ := e.ready("tinh")
 	if r := e.page("GET", "/console/rounds/"+rid+"/forms/to-chuc-co-so-dang/preview", as, nil); r.Status != 200 {
 		t.Fatalf("authority preview: %d", r.Status)
+	}
+}
+
+func TestConsoleChecksAUnitFileBeforeStoringIt(t *testing.T) {
+	e := newEnv(t)
+	rid := e.draftRound() // 4 units
+	session, csrf := e.ready("admin")
+	path := "/console/rounds/" + rid + "/units"
+	bad := "id,name,parent,kind,group,form\np,Tỉnh,,province,,\nc1,Chi bộ,zz,grassroots,xa,to-chuc-co-so-dang\n"
+	if r := e.upload(path, session, csrf, bad, "action", "check"); r.Status != 400 || !strings.Contains(string(r.Body), "Dòng 3") {
+		t.Fatalf("check of a bad file: %d", r.Status)
+	}
+	good := strings.Replace(bad, ",zz,", ",p,", 1)
+	r := e.upload(path, session, csrf, good, "action", "check")
+	if r.Status != 200 || !strings.Contains(string(r.Body), "2 đơn vị, 1 đối tượng") || !strings.Contains(string(r.Body), "c1 · Chi bộ · p · grassroots") {
+		t.Fatalf("check of a good file: %d %s", r.Status, r.Body)
+	}
+	if n := len(e.must(200, "GET", "/api/v1/rounds/"+rid+"/units", e.admin, nil).JSON["units"].([]any)); n != 4 {
+		t.Fatalf("a check stored units: %d", n)
+	}
+	if r := e.upload(path, session, csrf, good, "action", "import"); r.Status != 303 {
+		t.Fatalf("import: %d", r.Status)
+	}
+	if n := len(e.must(200, "GET", "/api/v1/rounds/"+rid+"/units", e.admin, nil).JSON["units"].([]any)); n != 2 {
+		t.Fatalf("after import: %d", n)
 	}
 }

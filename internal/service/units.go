@@ -10,25 +10,7 @@ import (
 // csvRows says whether Unit.Row counts CSV lines (for error messages).
 func (s *Service) ImportUnits(p auth.Principal, rid string, units []rounds.Unit, csvRows bool) (int, error) {
 	err := s.update(p, "units.import", func(tx *storage.Tx) (any, error) {
-		r, err := tx.Round(rid)
-		if err != nil {
-			return nil, err
-		}
-		if err := r.Check(rounds.ActImportUnits); err != nil {
-			return nil, err
-		}
-		fs, err := tx.Forms(rid)
-		if err != nil {
-			return nil, err
-		}
-		known := make(map[string]bool, len(fs))
-		for id := range fs {
-			known[id] = true
-		}
-		if err := rounds.CheckTree(units, known, csvRows); err != nil {
-			return nil, err
-		}
-		if err := checkKeepsBatchedUnits(tx, rid, units); err != nil {
+		if err := checkImport(tx, rid, units, csvRows); err != nil {
 			return nil, err
 		}
 		targets := 0
@@ -53,4 +35,33 @@ func (s *Service) Units(rid string) ([]rounds.Unit, error) {
 		return err
 	})
 	return out, err
+}
+
+// CheckUnits validates a unit import as ImportUnits would, storing nothing
+// (the console's preview).
+func (s *Service) CheckUnits(rid string, units []rounds.Unit, csvRows bool) error {
+	return s.store.View(func(tx *storage.Tx) error { return checkImport(tx, rid, units, csvRows) })
+}
+
+// checkImport is every check of a unit import.
+func checkImport(tx *storage.Tx, rid string, units []rounds.Unit, csvRows bool) error {
+	r, err := tx.Round(rid)
+	if err != nil {
+		return err
+	}
+	if err := r.Check(rounds.ActImportUnits); err != nil {
+		return err
+	}
+	fs, err := tx.Forms(rid)
+	if err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(fs))
+	for id := range fs {
+		known[id] = true
+	}
+	if err := rounds.CheckTree(units, known, csvRows); err != nil {
+		return err
+	}
+	return checkKeepsBatchedUnits(tx, rid, units)
 }
