@@ -11,10 +11,15 @@ import (
 	"ballot/internal/i18n"
 )
 
-// SlipMeta is what every slip of a batch says.
+// SlipGroup is one batch's slips: the names of its targets and its codes.
+type SlipGroup struct {
+	Targets []string
+	Codes   []string
+}
+
+// SlipMeta is what every slip says besides its group.
 type SlipMeta struct {
-	Round   string
-	Targets []string // names
+	Round string
 	// URL is the participants' address, e.g. https://phieu.example.vn
 	URL string
 }
@@ -24,21 +29,29 @@ type slip struct {
 	QR   template.URL
 }
 
-// Slips writes a batch's codes as printable A4 slips, several a page, each
-// with a QR code of URL/#c=CODE (the fragment never reaches a server), the
-// code in large groups, and how to use it.
-func Slips(w io.Writer, m SlipMeta, codes []string, lang i18n.Lang) error {
+type slipGroup struct {
+	Targets string
+	Slips   []slip
+}
+
+// Slips writes code slips for printing on A4, several a page, each group
+// (a batch, a unit) starting on a new page. Each slip has a QR code of
+// URL/#c=CODE (the fragment never reaches a server), the code in large
+// groups, and how to use it.
+func Slips(w io.Writer, m SlipMeta, groups []SlipGroup, lang i18n.Lang) error {
 	base := strings.TrimRight(m.URL, "/")
-	slips := make([]slip, 0, len(codes))
-	for _, c := range codes {
-		png, err := qrcode.Encode(base+"/#c="+strings.ReplaceAll(c, " ", ""), qrcode.Medium, 256)
-		if err != nil {
-			return err
+	var out []slipGroup
+	for _, g := range groups {
+		sg := slipGroup{Targets: strings.Join(g.Targets, "; ")}
+		for _, c := range g.Codes {
+			png, err := qrcode.Encode(base+"/#c="+strings.ReplaceAll(c, " ", ""), qrcode.Medium, 256)
+			if err != nil {
+				return err
+			}
+			// a data URI: the page asks nothing of any server
+			sg.Slips = append(sg.Slips, slip{Code: c, QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))})
 		}
-		// a data URI: the page asks nothing of any server
-		slips = append(slips, slip{Code: c, QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))})
+		out = append(out, sg)
 	}
-	return printTemplates.ExecuteTemplate(w, "slips.html", map[string]any{
-		"Lang": lang, "Round": m.Round, "Targets": strings.Join(m.Targets, "; "), "URL": base, "Slips": slips,
-	})
+	return printTemplates.ExecuteTemplate(w, "slips.html", map[string]any{"Lang": lang, "Round": m.Round, "URL": base, "Groups": out})
 }

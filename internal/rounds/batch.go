@@ -1,9 +1,15 @@
 package rounds
 
 import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"ballot/internal/apperr"
+	"ballot/internal/i18n"
 	"ballot/internal/valid"
 )
 
@@ -62,4 +68,46 @@ func (b *Batch) Covers(target string) bool {
 		}
 	}
 	return false
+}
+
+// ParseBatchCSV reads a CSV of batches, one a row: target, count and an
+// optional label (header: target,count[,label]). Errors name the row.
+func ParseBatchCSV(data []byte) ([]NewBatch, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil || len(header) < 2 || strings.TrimSpace(strings.ToLower(header[0])) != "target" || strings.TrimSpace(strings.ToLower(header[1])) != "count" {
+		return nil, apperr.New(apperr.Invalid, "batch.csv_header")
+	}
+	var out []NewBatch
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", CSVErrorLine(err)), i18n.M("unit.csv_syntax"))
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(rec[1]))
+		if err != nil {
+			return nil, rowError(line, true, apperr.Field("count", "field.bad"))
+		}
+		b := NewBatch{Targets: []string{strings.TrimSpace(rec[0])}, Count: n}
+		if len(rec) > 2 {
+			b.Label = strings.TrimSpace(rec[2])
+		}
+		out = append(out, b)
+		if len(out) > 10_000 {
+			return nil, apperr.New(apperr.Invalid, "unit.too_many", 10_000)
+		}
+	}
+	if len(out) == 0 {
+		return nil, apperr.New(apperr.Invalid, "batch.csv_header")
+	}
+	return out, nil
 }

@@ -37,6 +37,7 @@ var spec = map[string]string{
 	"GET /console/rounds/:rid/close":                "console admin",
 	"POST /console/rounds/:rid/close":               "console admin",
 	"POST /console/rounds/:rid/batches":             "console admin",
+	"POST /console/rounds/:rid/batches.csv":         "console admin",
 	"GET /console/rounds/:rid/batches/:bid/:format": "console admin",
 	"POST /console/rounds/:rid/batches/:bid/revoke": "console admin",
 	"POST /console/rounds/:rid/codes/revoke":        "console admin",

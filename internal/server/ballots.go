@@ -85,11 +85,7 @@ func codesFormat(c *fiber.Ctx) (string, error) {
 func (s *Server) sendCodes(c *fiber.Ctx, format, rid string, b *rounds.Batch, list []string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if format == "slips" {
-		m, err := s.slipMeta(c, rid, b)
-		if err != nil {
-			return err
-		}
-		return sendExport(c, "html", "slips", func(w io.Writer) error { return export.Slips(w, m, list, lang(c)) })
+		return s.sendSlips(c, rid, []*rounds.Batch{b}, [][]string{list})
 	}
 	if format == "json" {
 		return c.JSON(fiber.Map{"id": b.ID, "label": b.Label, "targets": b.Targets, "codes": list})
@@ -230,16 +226,16 @@ func (s *Server) backup(c *fiber.Ctx) error {
 	return nil
 }
 
-// slipMeta is what a batch's slips say: the round, the targets' names, and
-// the participants' address.
-func (s *Server) slipMeta(c *fiber.Ctx, rid string, b *rounds.Batch) (export.SlipMeta, error) {
+// sendSlips answers printable slips of batches, each on its own pages
+// under its targets' names.
+func (s *Server) sendSlips(c *fiber.Ctx, rid string, bs []*rounds.Batch, lists [][]string) error {
 	r, err := s.svc.Round(rid)
 	if err != nil {
-		return export.SlipMeta{}, err
+		return err
 	}
 	units, err := s.svc.Units(rid)
 	if err != nil {
-		return export.SlipMeta{}, err
+		return err
 	}
 	names := map[string]string{}
 	for _, u := range units {
@@ -249,8 +245,14 @@ func (s *Server) slipMeta(c *fiber.Ctx, rid string, b *rounds.Batch) (export.Sli
 	if m.URL == "" {
 		m.URL = c.BaseURL()
 	}
-	for _, t := range b.Targets {
-		m.Targets = append(m.Targets, names[t])
+	groups := make([]export.SlipGroup, len(bs))
+	for i, b := range bs {
+		groups[i].Codes = lists[i]
+		for _, t := range b.Targets {
+			groups[i].Targets = append(groups[i].Targets, names[t])
+		}
 	}
-	return m, nil
+	l := lang(c)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return sendExport(c, "html", "slips", func(w io.Writer) error { return export.Slips(w, m, groups, l) })
 }

@@ -419,3 +419,30 @@ func (s *Server) unitsPreview(c *fiber.Ctx, units []rounds.Unit) error {
 	}
 	return s.roundPageWith(c, nil, msg, rows)
 }
+
+// consoleBatchesCSV makes one batch a row of a CSV of target, count and
+// label, all or nothing, and prints their slips split by unit.
+func (s *Server) consoleBatchesCSV(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.roundPage(c, apperr.Field("file", "field.required"))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxBody))
+	f.Close()
+	if err != nil {
+		return err
+	}
+	ins, err := rounds.ParseBatchCSV(data)
+	if err != nil {
+		return s.roundPage(c, err)
+	}
+	bs, lists, err := s.svc.IssueBatches(principal(c), c.Params("rid"), ins)
+	if err != nil {
+		return s.roundPage(c, err)
+	}
+	return s.sendSlips(c, c.Params("rid"), bs, lists)
+}

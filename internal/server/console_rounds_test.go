@@ -321,3 +321,25 @@ func TestConsoleChecksAUnitFileBeforeStoringIt(t *testing.T) {
 		t.Fatalf("after import: %d", n)
 	}
 }
+
+func TestConsoleBatchesFromACSV(t *testing.T) {
+	e := newEnv(t)
+	rid := e.draftRound()
+	session, csrf := e.ready("admin")
+	path := "/console/rounds/" + rid + "/batches.csv"
+	if r := e.upload(path, session, csrf, "target,count\nc1,2\nzz,3\n"); r.Status != 400 || !strings.Contains(string(r.Body), "Dòng 3") {
+		t.Fatalf("a bad row: %d %s", r.Status, r.Body)
+	}
+	if bs := e.must(200, "GET", "/api/v1/rounds/"+rid+"/batches", e.admin, nil).JSON["batches"].([]any); len(bs) != 0 {
+		t.Fatal("a refused file made batches")
+	}
+	r := e.upload(path, session, csrf, "\xef\xbb\xbftarget,count,label\nc1,2,Chi bộ 1\nc2,3,Chi bộ 2\n")
+	body := string(r.Body)
+	if r.Status != 200 || strings.Count(body, "<section>") != 2 || strings.Count(body, `class="slip"`) != 5 ||
+		!strings.Contains(body, "<h1>Chi bộ thôn Một</h1>") || !strings.Contains(body, "<h1>Chi bộ thôn Hai</h1>") {
+		t.Fatalf("slips: %d %s", r.Status, body)
+	}
+	if bs := e.must(200, "GET", "/api/v1/rounds/"+rid+"/batches", e.admin, nil).JSON["batches"].([]any); len(bs) != 2 {
+		t.Fatalf("%d batches", len(bs))
+	}
+}

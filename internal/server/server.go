@@ -130,6 +130,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/console/rounds/:rid/close", consoleAdmin, s.closeConfirm)
 	s.handle("POST", "/console/rounds/:rid/close", consoleAdmin, s.consoleClose)
 	s.handle("POST", "/console/rounds/:rid/batches", consoleAdmin, s.consoleBatch)
+	s.handle("POST", "/console/rounds/:rid/batches.csv", consoleAdmin, s.consoleBatchesCSV)
 	s.handle("GET", "/console/rounds/:rid/batches/:bid/:format", consoleAdmin, s.consoleBatchCodes)
 	s.handle("POST", "/console/rounds/:rid/batches/:bid/revoke", consoleAdmin, s.consoleRevokeBatch)
 	s.handle("POST", "/console/rounds/:rid/codes/revoke", consoleAdmin, s.consoleRevokeCode)

@@ -4,6 +4,7 @@ import (
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
 	"ballot/internal/codes"
+	"ballot/internal/i18n"
 	"ballot/internal/rounds"
 	"ballot/internal/storage"
 )
@@ -21,8 +22,18 @@ func unitsByID(units []rounds.Unit) map[string]*rounds.Unit {
 // codes in clear. In draft they can be downloaded again until the round
 // opens; a batch made while open is shown only now.
 func (s *Service) IssueBatch(p auth.Principal, rid string, in rounds.NewBatch) (*rounds.Batch, []string, error) {
-	var b *rounds.Batch
-	var list []string
+	bs, lists, err := s.IssueBatches(p, rid, []rounds.NewBatch{in})
+	if err != nil {
+		return nil, nil, err
+	}
+	return bs[0], lists[0], nil
+}
+
+// IssueBatches makes several batches in one transaction, all or nothing
+// (the error of a bad one names its row).
+func (s *Service) IssueBatches(p auth.Principal, rid string, ins []rounds.NewBatch) ([]*rounds.Batch, [][]string, error) {
+	var bs []*rounds.Batch
+	var lists [][]string
 	err := s.update(p, "batch.create", func(tx *storage.Tx) (any, error) {
 		r, err := tx.Round(rid)
 		if err != nil {
@@ -35,42 +46,54 @@ func (s *Service) IssueBatch(p auth.Principal, rid string, in rounds.NewBatch) (
 		if err != nil {
 			return nil, err
 		}
-		if err := in.Check(unitsByID(units)); err != nil {
-			return nil, err
+		byID := unitsByID(units)
+		for i := range ins {
+			if err := ins[i].Check(byID); err != nil {
+				if len(ins) > 1 {
+					e := apperr.Wrap(err)
+					return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", i+2), e.Msg)
+				}
+				return nil, err
+			}
 		}
 		key, err := tx.CodeKey(rid)
 		if err != nil {
 			return nil, err
 		}
-		b = &rounds.Batch{Label: in.Label, Targets: in.Targets, Count: in.Count, CreatedAt: s.now().UTC(), WhileOpen: r.State == rounds.Open}
-		if err := tx.CreateBatch(rid, b); err != nil {
-			return nil, err
-		}
-		list = make([]string, 0, in.Count)
-		for len(list) < in.Count {
-			digits := codes.New()
-			k := codes.Key(key, digits)
-			if old, err := tx.Code(rid, k); err != nil {
-				return nil, err
-			} else if old != nil {
-				continue // a collision among 10^15: draw again
-			}
-			if err := tx.PutCode(rid, k, &codes.Record{State: codes.Unused, Batch: b.ID}); err != nil {
+		var detail []map[string]any
+		for _, in := range ins {
+			b := &rounds.Batch{Label: in.Label, Targets: in.Targets, Count: in.Count, CreatedAt: s.now().UTC(), WhileOpen: r.State == rounds.Open}
+			if err := tx.CreateBatch(rid, b); err != nil {
 				return nil, err
 			}
-			list = append(list, codes.Format(digits))
-		}
-		if r.State == rounds.Draft {
-			if err := tx.PutClearCodes(rid, b.ID, list); err != nil {
-				return nil, err
+			list := make([]string, 0, in.Count)
+			for len(list) < in.Count {
+				digits := codes.New()
+				k := codes.Key(key, digits)
+				if old, err := tx.Code(rid, k); err != nil {
+					return nil, err
+				} else if old != nil {
+					continue // a collision among 10^15: draw again
+				}
+				if err := tx.PutCode(rid, k, &codes.Record{State: codes.Unused, Batch: b.ID}); err != nil {
+					return nil, err
+				}
+				list = append(list, codes.Format(digits))
 			}
+			if r.State == rounds.Draft {
+				if err := tx.PutClearCodes(rid, b.ID, list); err != nil {
+					return nil, err
+				}
+			}
+			bs, lists = append(bs, b), append(lists, list)
+			detail = append(detail, map[string]any{"batch": b.ID, "targets": b.Targets, "count": b.Count, "label": b.Label})
 		}
-		return map[string]any{"round": rid, "batch": b.ID, "targets": b.Targets, "count": b.Count, "label": b.Label}, nil
+		return map[string]any{"round": rid, "batches": detail}, nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return b, list, nil
+	return bs, lists, nil
 }
 
 // BatchCodes returns a draft batch's codes again.
