@@ -46,6 +46,7 @@ var spec = map[string]string{
 	"POST /console/rounds/:rid/ratings":             "console authority",
 	"POST /console/rounds/:rid/ratings/:unit":       "console authority",
 	"POST /console/rounds/:rid/final":               "console authority",
+	"POST /console/rounds/:rid/caps":                "console authority",
 	"GET /console/rounds/:rid/count":                "console admin committee",
 	"POST /console/rounds/:rid/count":               "console admin committee",
 	"GET /console/rounds/:rid/:file":                "console admin authority",

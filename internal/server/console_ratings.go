@@ -115,3 +115,13 @@ func (s *Server) consoleFinal(c *fiber.Ctx) error {
 	}
 	return s.ratingsSaved(c)
 }
+
+// consoleCap sets the cap of a deciding unit's group.
+func (s *Server) consoleCap(c *fiber.Ctx) error {
+	unit, group, _ := strings.Cut(c.FormValue("quota"), "|")
+	in := report.CapIn{Unit: unit, Group: group, CapPercent: c.FormValue("cap_percent")}
+	if _, err := s.svc.SetCap(principal(c), c.Params("rid"), in); err != nil {
+		return s.ratingsPage(c, err)
+	}
+	return s.ratingsSaved(c)
+}

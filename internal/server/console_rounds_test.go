@@ -170,6 +170,15 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if p := e.page("GET", "/console/rounds/r1/ratings", as, nil); !strings.Contains(string(p.Body), `value="htxs" selected`) || !strings.Contains(string(p.Body), "2 đã xếp loại") {
 		t.Fatalf("after rating: %s", p.Body)
 	}
+	if r := e.page("POST", "/console/rounds/r1/caps", as, url.Values{"_csrf": {tcsrf}, "quota": {"p|xa"}, "cap_percent": {"30"}}); r.Status != 400 {
+		t.Fatalf("cap of 30: %d", r.Status)
+	}
+	if r := e.page("POST", "/console/rounds/r1/caps", as, url.Values{"_csrf": {tcsrf}, "quota": {"p|xa"}, "cap_percent": {"25"}}); r.Status != 303 {
+		t.Fatalf("cap: %d %s", r.Status, r.Body)
+	}
+	if p := e.page("GET", "/console/rounds/r1/ratings", as, nil); !strings.Contains(string(p.Body), "<td>25.00</td>") {
+		t.Fatal("the quota table does not show the new cap")
+	}
 	if r := e.page("POST", "/console/rounds/r1/final", as, url.Values{"_csrf": {tcsrf}, "confirm": {"yes"}}); r.Status != 303 {
 		t.Fatalf("final: %d", r.Status)
 	}

@@ -140,6 +140,7 @@ func (s *Server) routes() {
 	s.handle("POST", "/console/rounds/:rid/ratings", consoleAuthority, s.consoleImportRatings)
 	s.handle("POST", "/console/rounds/:rid/ratings/:unit", consoleAuthority, s.consoleRate)
 	s.handle("POST", "/console/rounds/:rid/final", consoleAuthority, s.consoleFinal)
+	s.handle("POST", "/console/rounds/:rid/caps", consoleAuthority, s.consoleCap)
 	s.handle("GET", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.countPage)
 	s.handle("POST", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.consoleCount)
 	s.handle("GET", "/console/rounds/:rid/:file", Console(auth.Admin, auth.Authority), s.consoleFile)

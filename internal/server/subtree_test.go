@@ -61,6 +61,7 @@ func TestAnAuthorityOfAnotherSubtreeIsRefused(t *testing.T) {
 		"GET /console/rounds/:rid/:file":              {send: page("GET", cr+"/tally?unit=c1", nil), want: 403},
 		"GET /console/rounds/:rid/ratings":            {send: page("GET", cr+"/ratings", nil), want: 200},
 		"POST /console/rounds/:rid/ratings/:unit":     {send: page("POST", cr+"/ratings/c1", url.Values{"level": {"htt"}}), want: 403},
+		"POST /console/rounds/:rid/caps":              {send: page("POST", cr+"/caps", url.Values{"quota": {"d1|xa"}, "cap_percent": {"25"}}), want: 403},
 		"POST /console/rounds/:rid/ratings":           {send: func() resp { return e.upload(cr+"/ratings", session, csrf, "unit,level\nc1,htt\n") }, want: 400},
 	}
 	seen := map[string]bool{}
