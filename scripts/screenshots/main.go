@@ -50,6 +50,13 @@ func run() error {
 	}
 
 	enter, fillAll, send := browser.EnterCode, browser.FillAll, browser.Send()
+	// signedIn signs the admin in (after the password change of shot 22)
+	// and opens path.
+	signedIn := func(path string) []chromedp.Action[chromedp.Void] {
+		return []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login"),
+			chromedp.SendKeys("#name", "admin"), chromedp.SendKeys("#password", "một câu mật khẩu đủ dài"), browser.NewPage(chromedp.Submit("#password")),
+			browser.NewPage(chromedp.Navigate(f.URL + path))}
+	}
 	type shot struct {
 		name  string
 		width int64
@@ -79,9 +86,11 @@ func run() error {
 			chromedp.SendKeys("#name", "admin"), chromedp.SendKeys("#password", f.AdminPassword), browser.NewPage(chromedp.Submit("#password")),
 			chromedp.SendKeys("#old", f.AdminPassword), chromedp.SendKeys("#new", "một câu mật khẩu đủ dài"), browser.NewPage(chromedp.Submit("#new")),
 			browser.NewPage(chromedp.Navigate(f.URL + "/console"))}},
-		{"23-console-round", 0, []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login"),
-			chromedp.SendKeys("#name", "admin"), chromedp.SendKeys("#password", "một câu mật khẩu đủ dài"), browser.NewPage(chromedp.Submit("#password")),
-			browser.NewPage(chromedp.Navigate(f.URL + "/console/rounds/r2"))}},
+		{"23-console-round", 0, signedIn("/console/rounds/r2")},
+		{"24-console-round-open", 0, signedIn("/console/rounds/r1")},
+		{"25-console-count", 0, signedIn("/console/rounds/r3/count")},
+		{"26-console-users", 0, signedIn("/console/users")},
+		{"27-console-audit", 0, signedIn("/console/audit")},
 	}
 	for _, s := range shots {
 		ctx, cancel, err := b.Tab(s.width, true)
