@@ -13,6 +13,7 @@ import (
 
 	"ballot/internal/auth"
 	"ballot/internal/browser"
+	"ballot/internal/demo"
 	"ballot/internal/service"
 )
 
@@ -42,7 +43,7 @@ func TestARoundFromTheConsole(t *testing.T) {
 	// the committee's and the authority's accounts, their first password changed
 	sys := auth.Principal{Name: "test"}
 	const pw = "một câu mật khẩu đủ dài"
-	for _, u := range []auth.NewUser{{Name: "bkp", Role: auth.Committee}, {Name: "tinh", Role: auth.Authority, Unit: "p"}} {
+	for _, u := range []auth.NewUser{{Name: "bkp", Role: auth.Committee}, {Name: "tinh", Role: auth.Authority, Unit: "gialai"}} {
 		first, err := f.Service.AddUser(sys, u)
 		if err != nil {
 			t.Fatal(err)
@@ -51,8 +52,9 @@ func TestARoundFromTheConsole(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	csv := filepath.Join(dir, "units.csv")
-	os.WriteFile(csv, []byte("id,name,parent,kind,group,form\np,Đảng bộ tỉnh,,province,,\nc1,Đảng bộ xã Ia Blang,p,grassroots,xa,to-chuc-co-so-dang\n"), 0o600)
+	// the province-sized fixture: 979 units, 978 targets
+	csv := filepath.Join(dir, "province-units.csv")
+	os.WriteFile(csv, demo.ProvinceCSV, 0o600)
 
 	ctx := tab(t, b, true)
 	signIn := func(name, password string) {
@@ -71,12 +73,13 @@ func TestARoundFromTheConsole(t *testing.T) {
 		browser.NewPage(chromedp.Click(`a[href^="/console/rounds/new"]`)),
 		chromedp.SendKeys("#title", "Đánh giá chất lượng năm 2026"), browser.NewPage(chromedp.Submit("#title")),
 		chromedp.SetValue("#template", "to-chuc-co-so-dang"), browser.NewPage(chromedp.Submit("#template")),
+		chromedp.SetValue("#template", "tap-the-lanh-dao"), browser.NewPage(chromedp.Submit("#template")),
 		chromedp.SetUploadFiles("#file", []string{csv}), browser.NewPage(chromedp.Submit("#file")))
-	if s := text(t, ctx, "main"); !strings.Contains(s, "2 (1 đối tượng đánh giá)") {
+	if s := text(t, ctx, "main"); !strings.Contains(s, "979 (978 đối tượng đánh giá)") {
 		t.Fatalf("after the import: %s", s)
 	}
-	// a batch: its slips are printed at once
-	do(t, ctx, browser.Discard(chromedp.Evaluate[bool](`(document.querySelectorAll("#targets option").forEach(function (o) { o.selected = true }), true)`)),
+	// a batch for the first target (An Khê's leadership): slips at once
+	do(t, ctx, browser.Discard(chromedp.Evaluate[bool](`(document.querySelector("#targets option").selected = true, true)`)),
 		chromedp.SendKeys("#count", "2"), browser.NewPage(chromedp.Submit("#count")))
 	slips := text(t, ctx, "body")
 	codes := regexp.MustCompile(`\d{4} \d{4} \d{4} \d{4}`).FindAllString(slips, -1)
@@ -109,13 +112,13 @@ func TestARoundFromTheConsole(t *testing.T) {
 	signOut()
 	// the authority rates and opens the report
 	signIn("tinh", pw)
-	do(t, ctx, browser.NewPage(chromedp.Navigate(f.URL+"/console/rounds/r1/ratings")), chromedp.SetValue("#l-c1", "htt"),
-		browser.NewPage(chromedp.Submit("#l-c1")))
+	do(t, ctx, browser.NewPage(chromedp.Navigate(f.URL+"/console/rounds/r1/ratings")), chromedp.SetValue("#l-ankhe", "htt"),
+		browser.NewPage(chromedp.Submit("#l-ankhe")))
 	if s := text(t, ctx, "main"); !strings.Contains(s, "1 đã xếp loại") {
 		t.Fatalf("after rating: %s", s)
 	}
 	do(t, ctx, browser.NewPage(chromedp.Navigate(f.URL+"/console/rounds/r1/report?format=html&lang=vi")))
-	if s := text(t, ctx, "body"); !strings.Contains(s, "BÁO CÁO TỔNG HỢP") || !strings.Contains(s, "Đảng bộ xã Ia Blang") {
+	if s := text(t, ctx, "body"); !strings.Contains(s, "BÁO CÁO TỔNG HỢP") || !strings.Contains(s, "Đảng bộ thị xã An Khê") {
 		t.Fatalf("report: %s", s)
 	}
 }

@@ -50,6 +50,7 @@ type consolePage struct {
 	Year           int
 	TargetList     []rounds.Unit
 	Turnout        *service.Turnout
+	UnitTurnout    []unitRow
 	Report         *report.Report
 	Rows           []ratingRow
 	Levels         []optionLabel

@@ -87,6 +87,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, shown error, notice string, preview
 		if p.Turnout, err = s.svc.Turnout(rid); err != nil {
 			return err
 		}
+		p.UnitTurnout = unitTurnout(units, p.Turnout)
 	}
 	fs, ferr := s.svc.Forms(rid)
 	if ferr != nil {
@@ -330,14 +331,54 @@ func (s *Server) consoleRevokeCode(c *fiber.Ctx) error {
 	return c.Redirect(s.roundPath(c.Params("rid"), "revoked", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
 }
 
-// consoleTurnout answers the turnout for the page's script: counts only.
+// consoleTurnout answers the turnout for the page's script: counts only,
+// per target and per unit with targets below.
 func (s *Server) consoleTurnout(c *fiber.Ctx) error {
 	t, err := s.svc.Turnout(c.Params("rid"))
 	if err != nil {
 		return err
 	}
+	units, err := s.svc.Units(c.Params("rid"))
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(t)
+	return c.JSON(fiber.Map{"issued": t.Issued, "used": t.Used, "targets": t.Targets, "units": unitTurnout(units, t)})
+}
+
+// unitRow is a unit's turnout: the sums over the targets strictly below it.
+type unitRow struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Issued int    `json:"issued"`
+	Used   int    `json:"used"`
+}
+
+// unitTurnout sums target turnout up the tree, for every unit that has
+// targets below it, in the units' order.
+func unitTurnout(units []rounds.Unit, t *service.Turnout) []unitRow {
+	parent := map[string]string{}
+	for _, u := range units {
+		parent[u.ID] = u.Parent
+	}
+	sums := map[string]*unitRow{}
+	for _, tt := range t.Targets {
+		for p := parent[tt.ID]; p != ""; p = parent[p] {
+			if sums[p] == nil {
+				sums[p] = &unitRow{ID: p}
+			}
+			sums[p].Issued += tt.Issued
+			sums[p].Used += tt.Used
+		}
+	}
+	var out []unitRow
+	for _, u := range units {
+		if r := sums[u.ID]; r != nil {
+			r.Name = u.Name
+			out = append(out, *r)
+		}
+	}
+	return out
 }
 
 func (s *Server) consoleSetKey(c *fiber.Ctx) error {

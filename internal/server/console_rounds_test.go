@@ -114,8 +114,13 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if p := e.page("GET", "/console/rounds/r1", session, nil); strings.Contains(string(p.Body), "AGE-SECRET-KEY") || !strings.Contains(string(p.Body), "Đang lấy phiếu") {
 		t.Fatal("the private key is shown again, or the round is not open")
 	}
-	if tj := e.page("GET", "/console/rounds/r1/turnout.json", session, nil); tj.Status != 200 || tj.JSON["issued"] != 2.0 {
+	tj := e.page("GET", "/console/rounds/r1/turnout.json", session, nil)
+	if tj.Status != 200 || tj.JSON["issued"] != 2.0 {
 		t.Fatalf("turnout json: %d %s", tj.Status, tj.Body)
+	}
+	// the province counts the batch's codes for each of its two targets
+	if u := tj.JSON["units"].([]any); len(u) != 1 || u[0].(map[string]any)["id"] != "p" || u[0].(map[string]any)["issued"] != 4.0 {
+		t.Fatalf("unit turnout: %v", tj.JSON["units"])
 	}
 	if p := e.page("GET", "/console/rounds/r1", session, nil); !strings.Contains(string(p.Body), `id="turnout"`) {
 		t.Fatal("no turnout table on an open round")

@@ -12,13 +12,19 @@
         if (!t) return;
         document.getElementById("t-used").textContent = t.used;
         document.getElementById("t-issued").textContent = t.issued;
-        t.targets.forEach(function (x) {
-          var row = table.querySelector('tr[data-id="' + x.id + '"]');
-          if (row) {
-            row.querySelector(".used").textContent = x.used;
-            row.querySelector(".issued").textContent = x.issued;
-          }
-        });
+        var units = document.getElementById("unit-turnout");
+        function update(tbl, rows) {
+          if (!tbl || !rows) return;
+          rows.forEach(function (x) {
+            var row = tbl.querySelector('tr[data-id="' + x.id + '"]');
+            if (row) {
+              row.querySelector(".used").textContent = x.used;
+              row.querySelector(".issued").textContent = x.issued;
+            }
+          });
+        }
+        update(table, t.targets);
+        update(units, t.units);
       })
       .catch(function () {});
   }
