@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"ballot/internal/auth"
 	"ballot/internal/browser"
 	"ballot/internal/service"
 )
@@ -91,8 +92,18 @@ func run() error {
 		{"25-console-count", 0, signedIn("/console/rounds/r3/count")},
 		{"26-console-users", 0, signedIn("/console/users")},
 		{"27-console-audit", 0, signedIn("/console/audit")},
+		{"28-console-ratings", 0, nil}, // after counting r1, below
 	}
 	for _, s := range shots {
+		if s.steps == nil {
+			// the ratings page needs a counted round and an authority
+			if err := countAndAuthority(f); err != nil {
+				return err
+			}
+			s.steps = []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login"),
+				chromedp.SendKeys("#name", "tinh-uy"), chromedp.SendKeys("#password", "một câu mật khẩu đủ dài"),
+				browser.NewPage(chromedp.Submit("#password")), browser.NewPage(chromedp.Navigate(f.URL + "/console/rounds/r1/ratings"))}
+		}
 		ctx, cancel, err := b.Tab(s.width, true)
 		if err != nil {
 			return err
@@ -113,4 +124,21 @@ func run() error {
 		fmt.Println(path)
 	}
 	return nil
+}
+
+// countAndAuthority closes and counts round r1 and adds an authority of the
+// province with a known password.
+func countAndAuthority(f *browser.Fixture) error {
+	sys := auth.Principal{Name: "screenshots"}
+	if _, err := f.Service.CloseRound(sys, "r1"); err != nil {
+		return err
+	}
+	if _, err := f.Service.Count(sys, "r1", f.PrivateKey, nil); err != nil {
+		return err
+	}
+	pw, err := f.Service.AddUser(sys, auth.NewUser{Name: "tinh-uy", Role: auth.Authority, Unit: "p"})
+	if err != nil {
+		return err
+	}
+	return f.Service.ChangePassword(auth.Principal{Name: "tinh-uy"}, pw, "một câu mật khẩu đủ dài")
 }
