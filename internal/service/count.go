@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	mrand "math/rand/v2"
+	"runtime"
 
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
@@ -59,22 +60,7 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 			return apperr.Wrap(err)
 		}
 		total, _ := tx.CountSealed(rid, storage.Grades)
-		done := 0
-		err = openEach(tx, rid, storage.Grades, opener, func(plain []byte) error {
-			var g gradesPlain
-			if err := json.Unmarshal(plain, &g); err != nil {
-				return err
-			}
-			t := targets[g.Target]
-			if t == nil {
-				return fmt.Errorf("a ballot for unknown target %q", g.Target)
-			}
-			t.Add(t.form, g.Choices, g.Scores)
-			if done++; done%10000 == 0 {
-				progress("ballots", done, total)
-			}
-			return nil
-		})
+		done, err := tallyGrades(tx, rid, opener, targets, func(n int) { progress("ballots", n, total) })
 		if err != nil {
 			return err
 		}
@@ -176,6 +162,81 @@ func openEach(tx *storage.Tx, rid string, kind storage.Kind, o *seal.Opener, fn 
 		}
 		return fn(plain)
 	})
+}
+
+// tallyGrades opens and counts every sealed grades record of round rid on
+// all cores: one goroutine walks the bucket (its values stay valid while
+// the transaction lasts), workers open, decode and count into aggregates of
+// their own, which are merged into targets at the end.
+func tallyGrades(tx *storage.Tx, rid string, o *seal.Opener, targets map[string]*aggregate, progress func(int)) (int, error) {
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan [][]byte, 2*workers)
+	type part struct {
+		aggs map[string]*aggregate
+		err  error
+	}
+	parts := make(chan part, workers)
+	place := aad(rid, storage.Grades)
+	for w := 0; w < workers; w++ {
+		go func() {
+			local := make(map[string]*aggregate, len(targets))
+			for id, a := range targets {
+				local[id] = &aggregate{Target: *tally.NewTarget(id, a.form), form: a.form}
+			}
+			d, buf := newGradesDecoder(), make([]byte, 0, 1024)
+			var err error
+			for batch := range jobs {
+				for _, v := range batch {
+					if err != nil {
+						break
+					}
+					var plain []byte
+					if plain, err = o.Open(buf, v, place); err != nil {
+						break
+					}
+					target, choices, scores, derr := d.decode(plain)
+					if err = derr; err != nil {
+						break
+					}
+					a := local[target]
+					if a == nil {
+						err = fmt.Errorf("a ballot for unknown target %q", target)
+						break
+					}
+					a.Add(a.form, choices, scores)
+				}
+			}
+			parts <- part{local, err}
+		}()
+	}
+	done := 0
+	batch := make([][]byte, 0, 1024)
+	err := tx.EachSealed(rid, storage.Grades, func(_, v []byte) error {
+		batch = append(batch, v)
+		if len(batch) == cap(batch) {
+			jobs <- batch
+			batch = make([][]byte, 0, 1024)
+		}
+		if done++; done%100000 == 0 {
+			progress(done)
+		}
+		return nil
+	})
+	if len(batch) > 0 {
+		jobs <- batch
+	}
+	close(jobs)
+	for w := 0; w < workers; w++ {
+		p := <-parts
+		if err == nil {
+			err = p.err
+		}
+		for id, a := range p.aggs {
+			targets[id].Merge(&a.Target)
+		}
+	}
+	progress(done)
+	return done, err
 }
 
 // aggregate is a target's aggregate with its form at hand.

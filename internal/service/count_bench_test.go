@@ -1,7 +1,6 @@
 package service
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -78,8 +77,7 @@ func closedRound(b *testing.B, n, t int) (*Service, string, *seal.Opener) {
 					g.Choices[q.ID] = q.Options[rng.IntN(len(q.Options))].ID
 				}
 			}
-			plain, _ := json.Marshal(g)
-			v, err := dk.Seal(plain, place, gradesBlock)
+			v, err := dk.Seal(encodeGrades(g), place, gradesBlock)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -125,16 +123,7 @@ func BenchmarkCount(b *testing.B) {
 				if err != nil {
 					return err
 				}
-				err = openEach(tx, rid, storage.Grades, o, func(plain []byte) error {
-					var g gradesPlain
-					if err := json.Unmarshal(plain, &g); err != nil {
-						return err
-					}
-					t := targets[g.Target]
-					t.Add(t.form, g.Choices, g.Scores)
-					return nil
-				})
-				if err != nil {
+				if _, err := tallyGrades(tx, rid, o, targets, func(int) {}); err != nil {
 					return err
 				}
 				units, _ := tx.Units(rid)

@@ -207,7 +207,7 @@ func (s *Service) sealBallots(f *found, ballots []BallotIn) (grades, notes []sto
 	gradesAAD, notesAAD := aad(f.round.ID, storage.Grades), aad(f.round.ID, storage.Notes)
 	for i, b := range ballots {
 		a := checked[i]
-		plain, _ := json.Marshal(gradesPlain{Target: b.Target, Choices: a.Choices, Scores: a.Scores})
+		plain := encodeGrades(gradesPlain{Target: b.Target, Choices: a.Choices, Scores: a.Scores})
 		v, err := dk.Seal(plain, gradesAAD, gradesBlock)
 		if err != nil {
 			return nil, nil, err

@@ -46,6 +46,10 @@ func Rollups(tree *Tree, counted map[string]*Target, fs map[string]*forms.Form) 
 	return out
 }
 
+// Merge adds another aggregate of the same form (counting splits the work
+// and merges the parts).
+func (t *Target) Merge(o *Target) { t.merge(o) }
+
 // merge adds another aggregate of the same form.
 func (t *Target) merge(o *Target) {
 	t.Ballots += o.Ballots
