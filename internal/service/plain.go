@@ -4,7 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // Sealed grades are written in a compact binary form, version byte 0x02:
@@ -21,23 +22,15 @@ func encodeGrades(g gradesPlain) []byte {
 	out := []byte{gradesV2}
 	str := func(s string) { out = binary.AppendUvarint(out, uint64(len(s))); out = append(out, s...) }
 	str(g.Target)
-	keys := make([]string, 0, len(g.Choices))
-	for q := range g.Choices {
-		keys = append(keys, q)
-	}
-	sort.Strings(keys)
-	out = binary.AppendUvarint(out, uint64(len(keys)))
-	for _, q := range keys {
+	choices := slices.Sorted(maps.Keys(g.Choices))
+	out = binary.AppendUvarint(out, uint64(len(choices)))
+	for _, q := range choices {
 		str(q)
 		str(g.Choices[q])
 	}
-	keys = keys[:0]
-	for q := range g.Scores {
-		keys = append(keys, q)
-	}
-	sort.Strings(keys)
-	out = binary.AppendUvarint(out, uint64(len(keys)))
-	for _, q := range keys {
+	scores := slices.Sorted(maps.Keys(g.Scores))
+	out = binary.AppendUvarint(out, uint64(len(scores)))
+	for _, q := range scores {
 		str(q)
 		out = binary.AppendUvarint(out, uint64(g.Scores[q]))
 	}
