@@ -27,7 +27,7 @@ func envInt(name string, def int) int {
 // closedRound makes a closed round of n sealed ballots spread over t
 // targets, written straight to storage as the writer would (without codes),
 // and returns the service, the round and its identity.
-func closedRound(b *testing.B, n, t int) (*Service, string, *seal.Opener) {
+func closedRound(b testing.TB, n, t int) (*Service, string, *seal.Opener) {
 	b.Helper()
 	store, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"), storage.Options{})
 	if err != nil {
