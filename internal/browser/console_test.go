@@ -23,12 +23,7 @@ import (
 // a participant votes; the admin closes; the committee counts with the key;
 // an authority rates and opens the report.
 func TestARoundFromTheConsole(t *testing.T) {
-	if _, err := browser.ExecPath(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip("browser tests need Chromium (apt-get install chromium): ", err)
-	}
+	needChromium(t)
 	dir := t.TempDir()
 	f, err := browser.NewEmpty(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

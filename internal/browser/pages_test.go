@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,17 +20,10 @@ import (
 	"ballot/internal/storage"
 )
 
-// setup starts the fixture and a browser. Without Chromium the tests fail
-// in CI (CI=true) and are skipped, loudly, on a developer's machine that has
-// only Go; .ci/run installs Chromium.
+// setup starts the fixture and a browser (see needChromium).
 func setup(t *testing.T) (*browser.Fixture, *browser.Browser) {
 	t.Helper()
-	if _, err := browser.ExecPath(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip("browser tests need Chromium (apt-get install chromium): ", err)
-	}
+	needChromium(t)
 	dir := t.TempDir()
 	f, err := browser.NewFixture(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
