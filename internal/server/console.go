@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"html/template"
+	"io"
 	"strings"
 	"time"
 
@@ -202,4 +203,26 @@ func (p *consolePage) show(err error) int {
 		p.RowErrors = append(p.RowErrors, i18n.M("unit.at", i18n.M("unit.row", row.Row), row.Msg).In(p.Lang))
 	}
 	return StatusOf(e.Code)
+}
+
+// upload reads the file posted in field: none is field.required, one larger
+// than limit bytes is body.too_large (never read cut short).
+func upload(c *fiber.Ctx, field string, limit int) ([]byte, error) {
+	fh, err := c.FormFile(field)
+	if err != nil {
+		return nil, apperr.Field(field, "field.required")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > limit {
+		return nil, apperr.New(apperr.Invalid, "body.too_large", limit)
+	}
+	return data, nil
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -83,18 +82,9 @@ func (s *Server) consoleRate(c *fiber.Ctx) error {
 }
 
 func (s *Server) consoleImportRatings(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
+	data, err := upload(c, "file", MaxBody)
 	if err != nil {
-		return s.ratingsPage(c, apperr.Field("file", "field.required"))
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxBody))
-	if err != nil {
-		return err
+		return s.ratingsPage(c, err)
 	}
 	rows, err := report.ParseRatings(data, strings.HasPrefix(string(data), "PK\x03\x04"))
 	if err == nil {

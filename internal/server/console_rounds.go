@@ -139,21 +139,9 @@ func (s *Server) consoleAddForm(c *fiber.Ctx) error {
 }
 
 func (s *Server) consoleImportUnits(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
+	data, err := upload(c, "file", MaxBody)
 	if err != nil {
-		return s.roundPage(c, apperr.Field("file", "field.required"))
-	}
-	if fh.Size > MaxBody {
-		return s.roundPage(c, apperr.New(apperr.Invalid, "body.too_large", MaxBody))
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxBody))
-	if err != nil {
-		return err
+		return s.roundPage(c, err)
 	}
 	units, err := rounds.ParseCSV(data)
 	if err == nil && c.FormValue("action") == "check" {
@@ -464,18 +452,9 @@ func (s *Server) unitsPreview(c *fiber.Ctx, units []rounds.Unit) error {
 // consoleBatchesCSV makes one batch a row of a CSV of target, count and
 // label, all or nothing, and prints their slips split by unit.
 func (s *Server) consoleBatchesCSV(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
+	data, err := upload(c, "file", MaxBody)
 	if err != nil {
-		return s.roundPage(c, apperr.Field("file", "field.required"))
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxBody))
-	f.Close()
-	if err != nil {
-		return err
+		return s.roundPage(c, err)
 	}
 	ins, err := rounds.ParseBatchCSV(data)
 	if err != nil {
