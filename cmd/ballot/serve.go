@@ -126,6 +126,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	db := fs.String("db", envOr("BALLOT_DB", defDB), "database file")
 	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address")
 	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips (default: the address a request came to)")
+	profile := fs.String("pprof", envOr("BALLOT_PPROF", ""), "serve Go's profiles (net/http/pprof) on this address, e.g. 127.0.0.1:6060 (default: off)")
 	proxies := fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -140,6 +141,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	if err := m.Open(); err != nil {
 		m.Close()
 		return err
+	}
+	if *profile != "" {
+		stop, err := serveProfiles(*profile, stdout)
+		if err != nil {
+			m.Close()
+			return err
+		}
+		defer stop()
 	}
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "shutting down")

@@ -101,6 +101,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 	rid, _, codes := e.openRound([]string{"c1"}, 256)
 	url := e.listen() + "/api/v1/ballots"
 	commitsBefore := e.metric("ballot_commits_total")
+	pagesBefore, writingBefore := e.metric("ballot_disk_pages_written_total"), e.metric("ballot_disk_write_seconds_total")
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	status := map[int]int{}
@@ -139,7 +140,11 @@ func TestConcurrentSubmissions(t *testing.T) {
 	if commits >= 256 || commits < 1 {
 		t.Fatalf("%v commits for 256 accepted submissions: no group commit", commits)
 	}
-	t.Logf("256 accepted submissions in %v commits", commits)
+	pages, writing := e.metric("ballot_disk_pages_written_total")-pagesBefore, e.metric("ballot_disk_write_seconds_total")-writingBefore
+	if pages < 256 || writing <= 0 {
+		t.Fatalf("disk metrics: %v pages written in %v s for 256 ballots", pages, writing)
+	}
+	t.Logf("256 accepted submissions in %v commits, %v pages written in %.4f s", commits, pages, writing)
 }
 
 // TestOneSubmissionIDManyTimes: 50 concurrent requests with one

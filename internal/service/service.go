@@ -63,6 +63,7 @@ func New(store *storage.Store, opt Options) *Service {
 		opt.Fault = func(string) error { return nil }
 	}
 	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), fault: opt.Fault}
+	s.metrics.watchDisk(store)
 	s.keys.m = map[string]*seal.DataKey{}
 	s.frozen.m = map[string]*frozenEntry{}
 	s.writer = startWriter(s, opt.QueueSize, opt.MaxPerCommit)

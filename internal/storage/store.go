@@ -162,6 +162,10 @@ type Stats struct {
 	Size      int64
 	FreePages int
 	PageSize  int
+	// Writing is the time commits spent writing pages and syncing them to
+	// disk, and PagesWritten how many, since the file was opened.
+	Writing      time.Duration
+	PagesWritten int64
 }
 
 // Stats returns figures of the file.
@@ -171,7 +175,8 @@ func (s *Store) Stats() (Stats, error) {
 	st := s.db.Stats()
 	var size int64
 	err := s.db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
-	return Stats{Size: size, FreePages: st.FreePageN, PageSize: s.db.Info().PageSize}, err
+	return Stats{Size: size, FreePages: st.FreePageN, PageSize: s.db.Info().PageSize,
+		Writing: st.TxStats.GetWriteTime(), PagesWritten: st.TxStats.GetWrite()}, err
 }
 
 // CheckConsistency runs bbolt's own page-level check.

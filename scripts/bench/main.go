@@ -36,6 +36,7 @@ var (
 	steadyRate    = flag.Int("steady-rate", 1000, "ballots per second (P1b)")
 	steadySeconds = flag.Int("steady-seconds", 60, "length of the steady run (P1b)")
 	ballots       = flag.Int("ballots", 1_000_000, "ballots in the databases of P2 and P6")
+	profileDir    = flag.String("profile", "", "save the server's CPU, mutex, block and allocation profiles of the P1 ballot run in this directory, and print where the time goes")
 	only          = flag.String("only", "", "comma-separated rows to measure (default all): P1,P1b,P2,P3,P4,P5,P6")
 )
 

@@ -13,8 +13,8 @@ import (
 )
 
 // loaded is a fresh server with the province scenario seeded.
-func (b *bench) loaded(name string) (*server, []vote, error) {
-	s, err := start(b.bin, filepath.Join(b.dir, name+".db"))
+func (b *bench) loaded(name string, profiles bool) (*server, []vote, error) {
+	s, err := start(b.bin, filepath.Join(b.dir, name+".db"), profiles)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -62,7 +62,7 @@ func accepted(s *server, ok int) error {
 }
 
 func (b *bench) p1() error {
-	s, pool, err := b.loaded("p1")
+	s, pool, err := b.loaded("p1", *profileDir != "")
 	if err != nil {
 		return err
 	}
@@ -80,15 +80,49 @@ func (b *bench) p1() error {
 
 	mem := watchMemory(s.cmd.Process.Pid)
 	d := time.Duration(*seconds) * time.Second
+	pid := s.cmd.Process.Pid
 	fmt.Printf("P1: GET /healthz, %d connections, %s …\n", *conns, d)
+	c0 := cpuNow(pid)
 	base := closedLoop(*conns, d, healthz(s))
+	c1 := cpuNow(pid)
+	fmt.Printf("  %.0f/s; %s\n", base.rate, cores(c0, c1, d))
 	fmt.Printf("P1: POST /api/v1/ballots, %d connections, %s …\n", *conns, d)
+	var profiled func() (string, error)
+	if *profileDir != "" {
+		if err := os.MkdirAll(*profileDir, 0o755); err != nil {
+			return err
+		}
+		profiled = cpuProfile(s, *profileDir, "p1", d-time.Second)
+	}
+	c2 := cpuNow(pid)
 	sub := closedLoop(*conns, d, ballotsFrom(s, pool))
+	c3 := cpuNow(pid)
 	b.peak = max(b.peak, mem.done())
+	fmt.Printf("  %.0f/s; %s\n", sub.rate, cores(c2, c3, d))
 	if err := accepted(s, sub.ok); err != nil {
 		return err
 	}
 	commits, requests := s.metric("ballot_commits_total"), s.metric("ballot_commit_requests_sum")
+	busy, writing, pages := s.metric("ballot_commit_seconds_sum"), s.metric("ballot_disk_write_seconds_total"), s.metric("ballot_disk_pages_written_total")
+	fmt.Printf("  the writer committed %.0f times in %.2f s of the %s run (%.0f%% busy): %.2f s writing and syncing %.0f pages (%.1f per ballot), %.2f s building them\n",
+		commits, busy, d, 100*busy/d.Seconds(), writing, pages, pages/max(requests, 1), busy-writing)
+	if fsync, err := fsyncLatency(b.dir); err == nil {
+		fmt.Printf("  for scale: one 4 KiB write + fdatasync on this disk takes %s\n", fsync.Round(time.Microsecond))
+	}
+	if profiled != nil {
+		path, err := profiled()
+		if err != nil {
+			return err
+		}
+		if err := otherProfiles(s, *profileDir, "p1"); err != nil {
+			return err
+		}
+		shares, err := breakdown(path)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  where the server's processor time went (cumulative shares of %s):\n%s", path, shares)
+	}
 	ratio := sub.rate / base.rate
 	b.add(row{id: "P1", what: fmt.Sprintf("durable ballots/s, %d connections (%d accepted = %d used; %.0f per fsync'd commit)", *conns, sub.ok, sub.ok, requests/max(commits, 1)),
 		goal:     "≥ 0.5 × baseline; p99 ≤ 100 ms",
@@ -99,7 +133,7 @@ func (b *bench) p1() error {
 }
 
 func (b *bench) p1b() error {
-	s, pool, err := b.loaded("p1b")
+	s, pool, err := b.loaded("p1b", false)
 	if err != nil {
 		return err
 	}
@@ -131,7 +165,7 @@ func (b *bench) p4() error {
 
 func (b *bench) p6() error {
 	empty := filepath.Join(b.dir, "empty.db")
-	s, err := start(b.bin, empty) // the first start creates the admin
+	s, err := start(b.bin, empty, false) // the first start creates the admin
 	if err != nil {
 		return err
 	}

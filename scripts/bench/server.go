@@ -22,6 +22,8 @@ type server struct {
 	cmd   *exec.Cmd
 	url   string
 	token string
+	// pprof is the address of the server's profiles, when asked for.
+	pprof string
 	// started is how long the process took from exec to its first answer.
 	started time.Duration
 }
@@ -29,12 +31,17 @@ type server struct {
 var (
 	tokenRE  = regexp.MustCompile(`API token:\s+(bt_\S+)`)
 	listenRE = regexp.MustCompile(`listening on (http://\S+)`)
+	pprofRE  = regexp.MustCompile(`profiles on (http://\S+)`)
 )
 
-// start runs `ballot serve` on db and waits until it answers /healthz.
-func start(bin, db string) (*server, error) {
+// start runs `ballot serve` on db and waits until it answers /healthz;
+// with profiles, it also serves Go's profiles.
+func start(bin, db string, profiles bool) (*server, error) {
 	t0 := time.Now()
 	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	if profiles {
+		cmd.Args = append(cmd.Args, "--pprof", "127.0.0.1:0")
+	}
 	cmd.Stderr = io.Discard // access logs
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -49,8 +56,13 @@ func start(bin, db string) (*server, error) {
 		if m := tokenRE.FindStringSubmatch(sc.Text()); m != nil {
 			s.token = m[1]
 		}
+		if m := pprofRE.FindStringSubmatch(sc.Text()); m != nil {
+			s.pprof = m[1]
+		}
 		if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
 			s.url = m[1]
+		}
+		if s.url != "" && (!profiles || s.pprof != "") {
 			go io.Copy(io.Discard, out)
 			for {
 				res, err := http.Get(s.url + "/healthz")

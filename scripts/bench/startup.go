@@ -118,7 +118,7 @@ func startupTimes(bin, db string, k int) (time.Duration, error) {
 	var ts []time.Duration
 	for range k {
 		runtime.GC()
-		s, err := start(bin, db)
+		s, err := start(bin, db, false)
 		if err != nil {
 			return 0, err
 		}
