@@ -183,7 +183,7 @@ func tallyGrades(tx *storage.Tx, rid string, o *seal.Opener, targets map[string]
 			for id, a := range targets {
 				local[id] = &aggregate{Target: *tally.NewTarget(id, a.form), form: a.form}
 			}
-			d, buf := newGradesDecoder(), make([]byte, 0, 1024)
+			c, buf := newCounter(local), make([]byte, 0, 1024)
 			var err error
 			for batch := range jobs {
 				for _, v := range batch {
@@ -194,18 +194,10 @@ func tallyGrades(tx *storage.Tx, rid string, o *seal.Opener, targets map[string]
 					if plain, err = o.Open(buf, v, place); err != nil {
 						break
 					}
-					target, choices, scores, derr := d.decode(plain)
-					if err = derr; err != nil {
-						break
-					}
-					a := local[target]
-					if a == nil {
-						err = fmt.Errorf("a ballot for unknown target %q", target)
-						break
-					}
-					a.Add(a.form, choices, scores)
+					err = c.count(plain)
 				}
 			}
+			c.flush()
 			parts <- part{local, err}
 		}()
 	}

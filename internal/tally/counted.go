@@ -60,13 +60,21 @@ func (s *Score) add(v int) {
 // NewTarget starts the aggregate of a target rated with f.
 func NewTarget(id string, f *forms.Form) *Target {
 	t := &Target{ID: id, Form: f.ID, FormHash: f.Hash, Questions: make([]Question, len(f.Questions))}
+	// All options in one array: counting a ballot touches them together.
+	n := 0
+	for _, q := range f.Questions {
+		n += len(q.Options)
+	}
+	options := make([]Option, 0, n)
 	for i, q := range f.Questions {
 		t.Questions[i] = Question{ID: q.ID, Type: q.Type}
 		switch q.Type {
 		case forms.Choice:
+			from := len(options)
 			for _, o := range q.Options {
-				t.Questions[i].Options = append(t.Questions[i].Options, Option{ID: o.ID})
+				options = append(options, Option{ID: o.ID})
 			}
+			t.Questions[i].Options = options[from:len(options):len(options)]
 		case forms.Score:
 			t.Questions[i].Score = newScore(q.Max)
 		}
@@ -86,34 +94,58 @@ func NewTarget(id string, f *forms.Form) *Target {
 // Add counts one ballot's choices and scores. f must be the target's form;
 // answers were validated against it when the ballot was submitted.
 func (t *Target) Add(f *forms.Form, choices map[string]string, scores map[string]int) {
-	t.Ballots++
-	total, complete := 0, true
-	for i := range t.Questions {
-		q := &t.Questions[i]
+	var answers [16]Answer
+	given := answers[:0]
+	for i, q := range t.Questions {
 		switch q.Type {
 		case forms.Choice:
-			id, ok := choices[q.ID]
-			if !ok {
-				continue
-			}
-			for j := range q.Options {
-				if q.Options[j].ID == id {
-					q.Options[j].Count++
-					q.Answered++
+			if id, ok := choices[q.ID]; ok {
+				for j := range q.Options {
+					if q.Options[j].ID == id {
+						given = append(given, Answer{Q: i, V: j})
+					}
 				}
 			}
 		case forms.Score:
-			v, ok := scores[q.ID]
-			if !ok {
-				complete = false
-				continue
+			if v, ok := scores[q.ID]; ok {
+				given = append(given, Answer{Q: i, V: v})
 			}
-			q.Answered++
-			q.Score.add(v)
-			total += v
 		}
 	}
-	if t.Total != nil && complete {
+	t.AddAnswers(f, given)
+}
+
+// Answer is one answer by position: question Q of the form and, for a
+// choice, its option V; for a score, the value V.
+type Answer struct{ Q, V int }
+
+// AddAnswers counts one ballot given by position, at most one answer per
+// question, each valid for the form f (see Add).
+func (t *Target) AddAnswers(f *forms.Form, answers []Answer) {
+	t.Ballots++
+	total, scored := 0, 0
+	for _, a := range answers {
+		q := &t.Questions[a.Q]
+		switch q.Type {
+		case forms.Choice:
+			q.Options[a.V].Count++
+			q.Answered++
+		case forms.Score:
+			q.Answered++
+			q.Score.add(a.V)
+			total += a.V
+			scored++
+		}
+	}
+	if t.Total == nil {
+		return
+	}
+	for i := range t.Questions {
+		if t.Questions[i].Type == forms.Score {
+			scored--
+		}
+	}
+	if scored == 0 {
 		t.Total.add(total)
 		if t.Bands != nil {
 			t.Bands[f.BandOf(total)]++

@@ -53,17 +53,31 @@ func Decide(tree *Tree, counted map[string]*Target, rollups map[RollupID]*Rollup
 			if q.Type == forms.Text {
 				continue
 			}
-			nodes := map[string]*node{}
+			// One node per target and roll-up of the form, in one array,
+			// found by unit.
+			nt, nr := 0, 0
+			for _, t := range counted {
+				if t.Form == f.ID {
+					nt++
+				}
+			}
+			for id := range rollups {
+				if id.Form == f.ID {
+					nr++
+				}
+			}
+			pool := make([]node, 0, nt+nr)
+			targets, ups := make(map[string]*node, nt), make(map[string]*node, nr)
 			make := func(t *Target, key string, rollup bool) *node {
 				qa := t.Questions[qi]
-				n := &node{key: key, answered: qa.Answered, rollup: rollup}
+				pool = append(pool, node{key: key, answered: qa.Answered, rollup: rollup})
+				n := &pool[len(pool)-1]
 				for _, o := range qa.Options {
 					n.counts = append(n.counts, o.Count)
 				}
 				if qa.Score != nil {
 					n.counts = append(n.counts, qa.Score.Histogram...)
 				}
-				nodes[key] = n
 				if n.answered < k {
 					w[key] = true
 				}
@@ -71,25 +85,22 @@ func Decide(tree *Tree, counted map[string]*Target, rollups map[RollupID]*Rollup
 			}
 			for id, t := range counted {
 				if t.Form == f.ID {
-					make(t, TargetKey(id, q.ID), false)
+					targets[id] = make(t, TargetKey(id, q.ID), false)
 				}
 			}
 			var parents []*node
 			for id, r := range rollups {
 				if id.Form == f.ID {
-					parents = append(parents, make(&r.Target, RollupKey(id, q.ID), true))
+					ups[id.Unit] = make(&r.Target, RollupKey(id, q.ID), true)
+					parents = append(parents, ups[id.Unit])
 				}
 			}
-			for id := range rollups {
-				if id.Form != f.ID {
-					continue
-				}
-				p := nodes[RollupKey(id, q.ID)]
-				for _, c := range tree.Children[id.Unit] {
-					if n := nodes[TargetKey(c, q.ID)]; n != nil {
+			for unit, p := range ups {
+				for _, c := range tree.Children[unit] {
+					if n := targets[c]; n != nil {
 						p.parts = append(p.parts, n)
 					}
-					if n := nodes[RollupKey(RollupID{c, f.ID}, q.ID)]; n != nil {
+					if n := ups[c]; n != nil {
 						p.parts = append(p.parts, n)
 					}
 				}
