@@ -118,7 +118,7 @@ func reportCSV(w io.Writer, rep *report.Report, lang i18n.Lang) error {
 }
 
 func reportXLSX(w io.Writer, rep *report.Report, lang i18n.Lang) error {
-	f := excelize.NewFile()
+	f := newWorkbook(w)
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEEEEE"}}})
@@ -180,6 +180,5 @@ func reportXLSX(w io.Writer, rep *report.Report, lang i18n.Lang) error {
 	if err := sheet(i18n.M("report.sheet_quota").In(lang), false, quotaColumns, quotaRows(rep, lang), []float64{36, 12, 10, 14, 12, 10, 10}); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
-	return err
+	return saveWorkbook(f)
 }

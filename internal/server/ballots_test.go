@@ -141,8 +141,8 @@ func TestConcurrentSubmissions(t *testing.T) {
 		t.Fatalf("%v commits for 256 accepted submissions: no group commit", commits)
 	}
 	pages, writing := e.metric("ballot_disk_pages_written_total")-pagesBefore, e.metric("ballot_disk_write_seconds_total")-writingBefore
-	if pages < 256 || writing <= 0 {
-		t.Fatalf("disk metrics: %v pages written in %v s for 256 ballots", pages, writing)
+	if pages < commits || writing <= 0 {
+		t.Fatalf("disk metrics: %v pages written in %v s by %v commits", pages, writing, commits)
 	}
 	t.Logf("256 accepted submissions in %v commits, %v pages written in %.4f s", commits, pages, writing)
 }
