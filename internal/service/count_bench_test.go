@@ -68,6 +68,7 @@ func closedRound(b testing.TB, n, t int) (*Service, string, *seal.Opener) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	place := aad(r.ID, storage.Grades)
+	size := gradesSize([]*forms.Form{&f})
 	for done := 0; done < n; {
 		batch := make([]storage.Sealed, 0, 20000)
 		for ; done < n && len(batch) < cap(batch); done++ {
@@ -77,7 +78,7 @@ func closedRound(b testing.TB, n, t int) (*Service, string, *seal.Opener) {
 					g.Choices[q.ID] = q.Options[rng.IntN(len(q.Options))].ID
 				}
 			}
-			v, err := dk.Seal(encodeGrades(g), place, gradesBlock)
+			v, err := dk.Seal(encodeGrades(g), place, size)
 			if err != nil {
 				b.Fatal(err)
 			}

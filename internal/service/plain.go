@@ -5,6 +5,8 @@ import (
 	"errors"
 	"maps"
 	"slices"
+
+	"ballot/internal/forms"
 )
 
 // Sealed grades are written in a compact binary form, version byte 0x02:
@@ -35,3 +37,43 @@ func encodeGrades(g gradesPlain) []byte {
 	}
 	return out
 }
+
+// longestID is the longest id valid.ID accepts (targets, questions, options).
+const longestID = 64
+
+// gradesSize is the padded size of every sealed grades record of a round
+// with forms fs: room for the longest plaintext any of them can give, with
+// the longest target id, so that a sealed record's size tells nothing of
+// its answers, its form or its target. It is a multiple of 64 and counts
+// the sealer's 4-byte length prefix.
+func gradesSize(fs []*forms.Form) int {
+	longest := 0
+	for _, f := range fs {
+		longest = max(longest, longestGrades(f))
+	}
+	return (4 + longest + 63) / 64 * 64
+}
+
+// longestGrades is the longest binary plaintext of a ballot on form f.
+func longestGrades(f *forms.Form) int {
+	str := func(n int) int { return uvarintLen(uint64(n)) + n }
+	n := 1 + str(longestID)
+	choices, scores := 0, 0
+	for _, q := range f.Questions {
+		switch q.Type {
+		case forms.Choice:
+			option := 0
+			for _, o := range q.Options {
+				option = max(option, len(o.ID))
+			}
+			n += str(len(q.ID)) + str(option)
+			choices++
+		case forms.Score:
+			n += str(len(q.ID)) + uvarintLen(uint64(q.Max))
+			scores++
+		}
+	}
+	return n + uvarintLen(uint64(choices)) + uvarintLen(uint64(scores))
+}
+
+func uvarintLen(v uint64) int { return len(binary.AppendUvarint(nil, v)) }

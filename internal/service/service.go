@@ -66,6 +66,7 @@ func New(store *storage.Store, opt Options) *Service {
 	s.metrics.watchDisk(store)
 	s.keys.m = map[string]*seal.DataKey{}
 	s.frozen.m = map[string]*frozenEntry{}
+	s.frozen.sizes = map[string]int{}
 	s.writer = startWriter(s, opt.QueueSize, opt.MaxPerCommit)
 	return s
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -37,12 +39,9 @@ type Receipt struct {
 	Replayed bool   `json:"replayed,omitempty"`
 }
 
-// Padding blocks: grades and comments are padded to multiples of these so
-// their lengths say nothing about scores or comment lengths.
-const (
-	gradesBlock = 512
-	notesBlock  = 2048
-)
+// notesBlock pads comments to a multiple of its size. Grades are padded to
+// one size per round (gradesSize), so their lengths say nothing.
+const notesBlock = 2048
 
 // gradesPlain and notePlain are what is sealed. The target is inside the
 // ciphertext: nothing per-target is visible before counting.
@@ -66,6 +65,7 @@ type found struct {
 	batch   *rounds.Batch
 	forms   map[string]*forms.Form // by target
 	units   []rounds.Unit          // the batch's targets, in its order
+	size    int                    // of the round's sealed grades
 }
 
 // Submit checks, seals and stores a submission: the code is consumed in the
@@ -166,6 +166,9 @@ func (s *Service) lookup(digits string) (*found, error) {
 			if f.batch, err = tx.Batch(r.ID, rec.Batch); err != nil {
 				return err
 			}
+			if f.size, err = s.frozenSize(tx, r); err != nil {
+				return err
+			}
 			for _, t := range f.batch.Targets {
 				ft, err := s.frozenTarget(tx, r, t)
 				if err != nil {
@@ -208,7 +211,7 @@ func (s *Service) sealBallots(f *found, ballots []BallotIn) (grades, notes []sto
 	for i, b := range ballots {
 		a := checked[i]
 		plain := encodeGrades(gradesPlain{Target: b.Target, Choices: a.Choices, Scores: a.Scores})
-		v, err := dk.Seal(plain, gradesAAD, gradesBlock)
+		v, err := dk.Seal(plain, gradesAAD, f.size)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -272,8 +275,9 @@ func (s *Service) dataKey(r *rounds.Round) (*seal.DataKey, error) {
 // forms (imports and forms are refused after draft). Submissions read them
 // from here instead of decoding them again.
 type frozen struct {
-	mu sync.RWMutex
-	m  map[string]*frozenEntry // by round + "\x00" + target
+	mu    sync.RWMutex
+	m     map[string]*frozenEntry // by round + "\x00" + target
+	sizes map[string]int          // sealed grades, by round
 }
 
 type frozenEntry struct {
@@ -305,4 +309,26 @@ func (s *Service) frozenTarget(tx *storage.Tx, r *rounds.Round, target string) (
 		s.frozen.mu.Unlock()
 	}
 	return e, nil
+}
+
+// frozenSize returns the size of round r's sealed grades, cached once r is
+// past draft.
+func (s *Service) frozenSize(tx *storage.Tx, r *rounds.Round) (int, error) {
+	s.frozen.mu.RLock()
+	size, ok := s.frozen.sizes[r.ID]
+	s.frozen.mu.RUnlock()
+	if ok {
+		return size, nil
+	}
+	fs, err := tx.Forms(r.ID)
+	if err != nil {
+		return 0, err
+	}
+	size = gradesSize(slices.Collect(maps.Values(fs)))
+	if r.State != rounds.Draft {
+		s.frozen.mu.Lock()
+		s.frozen.sizes[r.ID] = size
+		s.frozen.mu.Unlock()
+	}
+	return size, nil
 }
