@@ -6,6 +6,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"runtime"
+	"sync"
 
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
@@ -166,24 +167,17 @@ func openEach(tx *storage.Tx, rid string, kind storage.Kind, o *seal.Opener, fn 
 
 // tallyGrades opens and counts every sealed grades record of round rid on
 // all cores: one goroutine walks the bucket (its values stay valid while
-// the transaction lasts), workers open, decode and count into aggregates of
-// their own, which are merged into targets at the end.
+// the transaction lasts), workers open, decode and count on their own
+// (counter) and add their counts to targets at the end, one at a time.
 func tallyGrades(tx *storage.Tx, rid string, o *seal.Opener, targets map[string]*aggregate, progress func(int)) (int, error) {
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan [][]byte, 2*workers)
-	type part struct {
-		aggs map[string]*aggregate
-		err  error
-	}
-	parts := make(chan part, workers)
+	errs := make(chan error, workers)
+	var mu sync.Mutex // over targets, while a worker adds its counts
 	place := aad(rid, storage.Grades)
 	for w := 0; w < workers; w++ {
 		go func() {
-			local := make(map[string]*aggregate, len(targets))
-			for id, a := range targets {
-				local[id] = &aggregate{Target: *tally.NewTarget(id, a.form), form: a.form}
-			}
-			c, buf := newCounter(local), make([]byte, 0, 1024)
+			c, buf := newCounter(targets), make([]byte, 0, 1024)
 			var err error
 			for batch := range jobs {
 				for _, v := range batch {
@@ -197,8 +191,10 @@ func tallyGrades(tx *storage.Tx, rid string, o *seal.Opener, targets map[string]
 					err = c.count(plain)
 				}
 			}
+			mu.Lock()
 			c.flush()
-			parts <- part{local, err}
+			mu.Unlock()
+			errs <- err
 		}()
 	}
 	done := 0
@@ -219,12 +215,8 @@ func tallyGrades(tx *storage.Tx, rid string, o *seal.Opener, targets map[string]
 	}
 	close(jobs)
 	for w := 0; w < workers; w++ {
-		p := <-parts
-		if err == nil {
-			err = p.err
-		}
-		for id, a := range p.aggs {
-			targets[id].Merge(&a.Target)
+		if werr := <-errs; err == nil {
+			err = werr
 		}
 	}
 	progress(done)

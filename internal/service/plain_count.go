@@ -56,8 +56,9 @@ func newPlan(f *forms.Form) *plan {
 	return p
 }
 
-// counter counts sealed grades into one set of aggregates. Call flush when
-// done.
+// counter counts sealed grades for one worker. Compact targets are counted
+// in its own small arrays, others in aggregates of its own; flush adds both
+// to the shared aggregates it was made for.
 type counter struct {
 	slots   map[string]*slot
 	answers []tally.Answer
@@ -65,16 +66,17 @@ type counter struct {
 
 // slot is where one target's ballots are counted.
 type slot struct {
-	agg    *aggregate
+	shared *aggregate
 	plan   *plan
-	counts []uint32 // compact plans: see plan
+	counts []uint32   // compact plans: see plan
+	own    *aggregate // other plans
 }
 
-func newCounter(aggs map[string]*aggregate) *counter {
-	c := &counter{slots: make(map[string]*slot, len(aggs))}
+func newCounter(shared map[string]*aggregate) *counter {
+	c := &counter{slots: make(map[string]*slot, len(shared))}
 	plans := map[*forms.Form]*plan{}
 	width := 0
-	for _, a := range aggs {
+	for _, a := range shared {
 		p := plans[a.form]
 		if p == nil {
 			p = newPlan(a.form)
@@ -85,11 +87,12 @@ func newCounter(aggs map[string]*aggregate) *counter {
 		}
 	}
 	counts := make([]uint32, width)
-	for id, a := range aggs {
-		p := plans[a.form]
-		s := &slot{agg: a, plan: p}
-		if p.compact {
-			s.counts, counts = counts[:p.width:p.width], counts[p.width:]
+	for id, a := range shared {
+		s := &slot{shared: a, plan: plans[a.form]}
+		if s.plan.compact {
+			s.counts, counts = counts[:s.plan.width:s.plan.width], counts[s.plan.width:]
+		} else {
+			s.own = &aggregate{Target: *tally.NewTarget(id, a.form), form: a.form}
 		}
 		c.slots[id] = s
 	}
@@ -98,8 +101,8 @@ func newCounter(aggs map[string]*aggregate) *counter {
 
 // add counts one ballot's answers (valid for the target's form).
 func (s *slot) add(answers []tally.Answer) {
-	if !s.plan.compact {
-		s.agg.AddAnswers(s.agg.form, answers)
+	if s.own != nil {
+		s.own.AddAnswers(s.own.form, answers)
 		return
 	}
 	s.counts[0]++
@@ -110,13 +113,16 @@ func (s *slot) add(answers []tally.Answer) {
 	}
 }
 
-// flush moves the compact counts into the aggregates.
+// flush adds what was counted to the shared aggregates and starts again
+// from zero. Workers sharing them must hold a lock.
 func (c *counter) flush() {
-	for _, s := range c.slots {
-		if !s.plan.compact {
+	for id, s := range c.slots {
+		t := &s.shared.Target
+		if s.own != nil {
+			t.Merge(&s.own.Target)
+			s.own = &aggregate{Target: *tally.NewTarget(id, s.own.form), form: s.own.form}
 			continue
 		}
-		t := &s.agg.Target
 		t.Ballots += int(s.counts[0])
 		for qi, off := range s.plan.offset {
 			if off < 0 {
