@@ -13,10 +13,11 @@ import (
 // (without the GOMAXPROCS suffix) and its figures by unit.
 var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
 
-// goBench runs the benchmarks matching pattern in pkg once each, with env
-// added, and returns their figures: name → unit → value.
+// goBench runs the benchmarks matching pattern in pkg, with env added, and
+// returns their figures: name → unit → value. Each figure is the mean of
+// three runs (after the one go test makes first to size the loop).
 func goBench(pkg, pattern string, env ...string) (map[string]map[string]float64, error) {
-	cmd := exec.Command("go", "test", pkg, "-run", "^$", "-bench", pattern, "-benchtime", "1x", "-timeout", "30m")
+	cmd := exec.Command("go", "test", pkg, "-run", "^$", "-bench", pattern, "-benchtime", "3x", "-timeout", "30m")
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
