@@ -28,21 +28,8 @@ func Seed(svc *service.Service, out io.Writer) error {
 	if err != nil || len(existing) > 0 {
 		return err
 	}
-	r, err := svc.CreateRound(actor, rounds.NewRound{Title: "Đánh giá chất lượng năm 2026 (bản trình diễn)", Year: 2026})
+	r, units, err := ProvinceRound(svc, actor, "Đánh giá chất lượng năm 2026 (bản trình diễn)")
 	if err != nil {
-		return err
-	}
-	for _, id := range forms.TemplateIDs() {
-		f, _ := forms.Template(id)
-		if _, err := svc.AddForm(actor, r.ID, &f); err != nil {
-			return err
-		}
-	}
-	units, err := rounds.ParseCSV(ProvinceCSV)
-	if err != nil {
-		return err
-	}
-	if _, err := svc.ImportUnits(actor, r.ID, units, true); err != nil {
 		return err
 	}
 	// A few batches to vote with: three grassroots organizations, and the
@@ -77,4 +64,27 @@ func Seed(svc *service.Service, out io.Writer) error {
 	fmt.Fprintf(out, "Demo round %s is open with %d units. Codes to try:\n%s\n", r.ID, len(units), strings.Join(lines, "\n"))
 	fmt.Fprintf(out, "The round's private key (the counting committee's; demo only):\n  %s\n", priv)
 	return nil
+}
+
+// ProvinceRound makes a draft round titled title over the province tree,
+// with every built-in form, and returns it with its units.
+func ProvinceRound(svc *service.Service, actor auth.Principal, title string) (*rounds.Round, []rounds.Unit, error) {
+	r, err := svc.CreateRound(actor, rounds.NewRound{Title: title, Year: 2026})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range forms.TemplateIDs() {
+		f, _ := forms.Template(id)
+		if _, err := svc.AddForm(actor, r.ID, &f); err != nil {
+			return nil, nil, err
+		}
+	}
+	units, err := rounds.ParseCSV(ProvinceCSV)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := svc.ImportUnits(actor, r.ID, units, true); err != nil {
+		return nil, nil, err
+	}
+	return r, units, nil
 }

@@ -35,45 +35,47 @@ func do(client *http.Client, req *http.Request, want int) bool {
 // nil): each connection sends its next request as soon as the last one is
 // answered. This is the most a generator can get out of the server.
 func closedLoop(conns int, d time.Duration, next func() (*http.Request, int)) result {
-	client := newClient(conns)
-	rec := newRecorder()
 	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	for c := 0; c < conns; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []float64
-			good, bad := 0, 0
-			for time.Now().Before(deadline) {
-				req, want := next()
-				if req == nil {
-					break
-				}
-				t0 := time.Now()
-				ok := do(client, req, want)
-				mine = append(mine, ms(time.Since(t0)))
-				if ok {
-					good++
-				} else {
-					bad++
-				}
-			}
-			rec.add(mine, good, bad)
-		}()
-	}
-	wg.Wait()
-	return rec.result()
+	return send(conns, func() (*http.Request, int, time.Time, bool) {
+		if time.Now().After(deadline) {
+			return nil, 0, time.Time{}, false
+		}
+		req, want := next()
+		return req, want, time.Now(), req != nil
+	})
 }
 
 // openLoop sends rate requests per second for d on a fixed schedule,
 // whatever the server's answers, and measures each latency from the moment
 // the request was due — so a stall shows in the latencies rather than
-// quietly lowering the load (no coordinated omission).
+// quietly lowering the load (no coordinated omission). A request next
+// cannot make counts as an error.
 func openLoop(conns, rate int, d time.Duration, next func() (*http.Request, int)) result {
+	due := make(chan time.Time, conns)
+	go func() {
+		start := time.Now()
+		for i := 0; i < int(float64(rate)*d.Seconds()); i++ {
+			at := start.Add(time.Duration(i) * time.Second / time.Duration(rate))
+			time.Sleep(time.Until(at))
+			due <- at
+		}
+		close(due)
+	}()
+	return send(conns, func() (*http.Request, int, time.Time, bool) {
+		at, more := <-due
+		if !more {
+			return nil, 0, at, false
+		}
+		req, want := next()
+		return req, want, at, true
+	})
+}
+
+// send runs conns connections, each sending what next gives until it says
+// no more; a request's latency runs from the time next gives with it.
+func send(conns int, next func() (req *http.Request, want int, from time.Time, more bool)) result {
 	client := newClient(conns)
 	rec := newRecorder()
-	due := make(chan time.Time, conns)
 	var wg sync.WaitGroup
 	for c := 0; c < conns; c++ {
 		wg.Add(1)
@@ -81,31 +83,23 @@ func openLoop(conns, rate int, d time.Duration, next func() (*http.Request, int)
 			defer wg.Done()
 			var mine []float64
 			good, bad := 0, 0
-			for at := range due {
-				req, want := next()
-				if req == nil {
-					bad++
-					continue
-				}
-				ok := do(client, req, want)
-				mine = append(mine, ms(time.Since(at)))
-				if ok {
+			for {
+				req, want, from, more := next()
+				switch {
+				case !more:
+					rec.add(mine, good, bad)
+					return
+				case req != nil && do(client, req, want):
 					good++
-				} else {
+				default:
 					bad++
+				}
+				if req != nil {
+					mine = append(mine, ms(time.Since(from)))
 				}
 			}
-			rec.add(mine, good, bad)
 		}()
 	}
-	start := time.Now()
-	total := int(float64(rate) * d.Seconds())
-	for i := 0; i < total; i++ {
-		at := start.Add(time.Duration(i) * time.Second / time.Duration(rate))
-		time.Sleep(time.Until(at))
-		due <- at
-	}
-	close(due)
 	wg.Wait()
 	return rec.result()
 }

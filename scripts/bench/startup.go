@@ -15,7 +15,6 @@ import (
 
 	"ballot/internal/auth"
 	"ballot/internal/demo"
-	"ballot/internal/forms"
 	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/service"
@@ -35,21 +34,8 @@ func fillDatabase(db string, n int) error {
 	svc := service.New(store, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	defer svc.Close()
 	actor := auth.Principal{Name: "bench", Role: auth.Admin}
-	r, err := svc.CreateRound(actor, rounds.NewRound{Title: "Một triệu phiếu", Year: 2026})
+	r, units, err := demo.ProvinceRound(svc, actor, "Một triệu phiếu")
 	if err != nil {
-		return err
-	}
-	for _, id := range forms.TemplateIDs() {
-		f, _ := forms.Template(id)
-		if _, err := svc.AddForm(actor, r.ID, &f); err != nil {
-			return err
-		}
-	}
-	units, err := rounds.ParseCSV(demo.ProvinceCSV)
-	if err != nil {
-		return err
-	}
-	if _, err := svc.ImportUnits(actor, r.ID, units, true); err != nil {
 		return err
 	}
 	kp, _ := seal.GenerateKeyPair()
