@@ -182,3 +182,20 @@ func reportXLSX(w io.Writer, rep *report.Report, lang i18n.Lang) error {
 	}
 	return saveWorkbook(f)
 }
+
+// newWorkbook starts an excelize workbook that is written straight to w
+// when saved: excelize otherwise builds the whole file in a buffer of its
+// own before copying it out; its documented zip-writer hook hands it
+// fastZip on w instead.
+func newWorkbook(w io.Writer) *excelize.File {
+	f := excelize.NewFile()
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return fastZip(w) })
+	return f
+}
+
+// saveWorkbook writes f to the writer given to newWorkbook (what excelize
+// passes through its own buffer is nothing).
+func saveWorkbook(f *excelize.File) error {
+	_, err := f.WriteTo(io.Discard)
+	return err
+}
