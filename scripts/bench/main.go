@@ -3,21 +3,23 @@
 // codes) and prints the P1–P6 table, each figure next to a baseline
 // measured in the same run on the same machine:
 //
-//		go run ./scripts/bench                  # all rows, about ten minutes
-//		go run ./scripts/bench -only P1,P4,P5   # some rows
+//	go run ./scripts/bench                  # all rows, about 12 minutes
+//	go run ./scripts/bench -only P1,P4,P5   # some rows
 //
-//	  - P1: 256 connections in a closed loop on POST /api/v1/ballots against
-//	    GET /healthz; every 201 must be a code the turnout counts as used;
-//	    fsyncs per commit from the server's metrics.
-//	  - P1b: an open loop of 1,000 ballots/s for 60 s on a fresh database,
-//	    latencies measured from when each request was due; baseline the same
-//	    loop on GET /healthz.
-//	  - P2, P3: the `go test -bench` benchmarks of counting and XLSX export.
-//	  - P4: the server's peak anonymous memory during P1 and P1b.
-//	  - P5: bytes of the code-entry page, a one-target ballot page and the
-//	    files they load.
-//	  - P6: restarting the server on a database of 1,000,000 ballots, against
-//	    restarting it on an empty one.
+// The rows:
+//
+//   - P1: 256 connections in a closed loop on POST /api/v1/ballots against
+//     GET /healthz; every 201 must be a code the turnout counts as used;
+//     fsyncs per commit and the writer's disk time from the server's metrics.
+//   - P1b: an open loop of 1,000 ballots/s for 60 s on a fresh database,
+//     latencies measured from when each request was due; baseline the same
+//     loop on GET /healthz.
+//   - P2, P3: the `go test -bench` benchmarks of counting and XLSX export.
+//   - P4: the server's peak anonymous memory during P1 and P1b.
+//   - P5: bytes of the code-entry page, a one-target ballot page and the
+//     files they load.
+//   - P6: starting the server on a database of 1,000,000 ballots, against
+//     starting it on an empty one.
 package main
 
 import (
