@@ -17,7 +17,7 @@ import (
 const usage = `ballot — anonymous quality-analysis ballots
 
 Usage:
-  ballot serve   [--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…]
+  ballot serve   [--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…] [--pprof HOST:PORT]
   ballot demo    [--db PATH] [--addr HOST:PORT]
   ballot user add    --db PATH --name NAME --role admin|committee|authority [--unit ID]
   ballot token create --db PATH --user NAME
