@@ -233,7 +233,7 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stderr, "tally: reading the counted round …")
 	return svc.WithTally(cli, *f.round, *f.unit, func(t *service.Tally) error {
 		total := 0
-		for _, u := range t.Counted.Tree.Units {
+		for _, u := range t.Counted.Tree.Units() {
 			if u.IsTarget() {
 				total++
 			}

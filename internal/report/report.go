@@ -74,7 +74,7 @@ func isTarget(u *rounds.Unit, kind string) bool {
 // row sums the targets of kind in the subtree of id (id itself only if
 // self).
 func (in *Input) row(id, kind string, self bool) Row {
-	u := in.Tree.Units[id]
+	u := in.Tree.Unit(id)
 	r := Row{Unit: id, Name: u.Name, Kind: kind, Levels: map[string]Figure{}}
 	counts := map[string]int{}
 	in.Tree.Walk(id, func(t *rounds.Unit) {
@@ -103,8 +103,8 @@ func (in *Input) row(id, kind string, self bool) Row {
 // status of every deciding unit and peer group among them.
 func Make(in *Input, round, unit, kind string) *Report {
 	rep := &Report{Row: in.row(unit, kind, false), Round: round, Children: []Row{}, Quota: []Quota{}}
-	for _, c := range in.Tree.Children[unit] {
-		if r := in.row(c, kind, true); r.Total > 0 {
+	for _, c := range in.Tree.Children(unit) {
+		if r := in.row(c.ID, kind, true); r.Total > 0 {
 			rep.Children = append(rep.Children, r)
 		}
 	}
@@ -117,7 +117,7 @@ func Make(in *Input, round, unit, kind string) *Report {
 		k := key{t.Parent, t.Group}
 		q := quota[k]
 		if q == nil {
-			q = &Quota{Unit: t.Parent, Name: in.Tree.Units[t.Parent].Name, Group: t.Group}
+			q = &Quota{Unit: t.Parent, Name: in.Tree.Unit(t.Parent).Name, Group: t.Group}
 			quota[k] = q
 		}
 		switch in.Ratings[t.ID].Level {
@@ -150,7 +150,7 @@ func Make(in *Input, round, unit, kind string) *Report {
 // LockedBy returns the unit whose final report covers id (id itself or an
 // ancestor), or "".
 func (in *Input) LockedBy(id string) string {
-	for u := in.Tree.Units[id]; u != nil; u = in.Tree.Units[u.Parent] {
+	for u := in.Tree.Unit(id); u != nil; u = in.Tree.Unit(u.Parent) {
 		if _, ok := in.Finals[u.ID]; ok {
 			return u.ID
 		}

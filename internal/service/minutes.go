@@ -71,11 +71,14 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string) (*Minutes, error) 
 				Used: used[u.ID], Ballots: t.Ballots, Withheld: t.Ballots < r.MinGroupSize})
 			m.FormHashes[t.Form] = t.FormHash
 		}
-		roots := c.Tree.Roots
-		if unit != "" {
-			m.UnitName = c.Tree.Units[unit].Name
-			if c.Tree.Units[unit].IsTarget() {
-				add(c.Tree.Units[unit])
+		var roots []string
+		for _, u := range c.Tree.Roots() {
+			roots = append(roots, u.ID)
+		}
+		if u := c.Tree.Unit(unit); u != nil {
+			m.UnitName = u.Name
+			if u.IsTarget() {
+				add(u)
 				roots = nil
 			} else {
 				roots = []string{unit}

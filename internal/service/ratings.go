@@ -42,7 +42,7 @@ func ratingInput(tx *storage.Tx, rid string) (*rounds.Round, *report.Input, erro
 // mayRate checks that p may rate target: a target strictly below p's unit
 // whose report is not final.
 func mayRate(p auth.Principal, in *report.Input, target string) error {
-	u := in.Tree.Units[target]
+	u := in.Tree.Unit(target)
 	switch {
 	case u == nil:
 		return apperr.New(apperr.NotFound, "not_found.unit", target)
@@ -146,7 +146,7 @@ func (s *Service) SetCap(p auth.Principal, rid string, cin report.CapIn) (*repor
 		if err != nil {
 			return nil, err
 		}
-		if in.Tree.Units[cin.Unit] == nil {
+		if in.Tree.Unit(cin.Unit) == nil {
 			return nil, apperr.New(apperr.NotFound, "not_found.unit", cin.Unit)
 		}
 		if !in.Tree.Within(cin.Unit, p.Unit) {
@@ -156,8 +156,7 @@ func (s *Service) SetCap(p auth.Principal, rid string, cin report.CapIn) (*repor
 			return nil, apperr.New(apperr.Conflict, "rating.locked", by)
 		}
 		found := false
-		for _, ch := range in.Tree.Children[cin.Unit] {
-			u := in.Tree.Units[ch]
+		for _, u := range in.Tree.Children(cin.Unit) {
 			found = found || u.IsTarget() && u.Group == cin.Group
 		}
 		if !found {
@@ -176,7 +175,7 @@ func (s *Service) MarkFinal(p auth.Principal, rid string) (*report.Final, error)
 		if err != nil {
 			return nil, err
 		}
-		if in.Tree.Units[p.Unit] == nil {
+		if in.Tree.Unit(p.Unit) == nil {
 			return nil, apperr.New(apperr.NotFound, "not_found.unit", p.Unit)
 		}
 		if _, done := in.Finals[p.Unit]; done {
@@ -202,10 +201,11 @@ func (s *Service) Report(p auth.Principal, rid, unit, kind string) (*report.Repo
 			return err
 		}
 		if unit == "" {
-			if len(in.Tree.Roots) != 1 {
+			roots := in.Tree.Roots()
+			if len(roots) != 1 {
 				return apperr.Field("unit", "field.required")
 			}
-			unit = in.Tree.Roots[0]
+			unit = roots[0].ID
 		}
 		rep = report.Make(in, rid, unit, kind)
 		return nil

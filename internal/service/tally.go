@@ -44,7 +44,7 @@ func (s *Service) counted(tx *storage.Tx, rid string) (*rounds.Round, *tally.Cou
 // scope returns the unit whose subtree p may see: the asked one if p may
 // see it, an authority's own unit by default, everything ("") for others.
 func scope(p auth.Principal, tree *tally.Tree, unit string) (string, error) {
-	if unit != "" && tree.Units[unit] == nil {
+	if unit != "" && tree.Unit(unit) == nil {
 		return "", apperr.New(apperr.NotFound, "not_found.unit", unit)
 	}
 	if p.Role != auth.Authority {
@@ -80,7 +80,7 @@ func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*Tally) 
 			return err
 		}
 		t := &Tally{Counted: c, Round: r, Unit: unit}
-		if u := c.Tree.Units[unit]; u != nil {
+		if u := c.Tree.Unit(unit); u != nil {
 			t.UnitName = u.Name
 		}
 		return fn(t)

@@ -20,7 +20,8 @@ type Rollup struct {
 func Rollups(tree *Tree, counted map[string]*Target, fs map[string]*forms.Form) map[RollupID]*Rollup {
 	out := map[RollupID]*Rollup{}
 	for _, id := range tree.postOrder() {
-		for _, c := range tree.Children[id] {
+		for _, u := range tree.Children(id) {
+			c := u.ID
 			var parts []*Target
 			var targets []int
 			if t := counted[c]; t != nil {

@@ -101,7 +101,10 @@ type Counted struct {
 // each target strictly below unit as it is reached, and each roll-up once
 // its subtree is summed. Only the sums along the current path are held.
 func (c *Counted) Walk(unit string, target func(TargetView) error, rollup func(RollupView) error) error {
-	roots := c.Tree.Roots
+	var roots []string
+	for _, u := range c.Tree.Roots() {
+		roots = append(roots, u.ID)
+	}
 	if unit != "" {
 		roots = []string{unit}
 	}
@@ -109,7 +112,7 @@ func (c *Counted) Walk(unit string, target func(TargetView) error, rollup func(R
 	// including id itself.
 	var visit func(id string) (map[string]*Rollup, error)
 	visit = func(id string) (map[string]*Rollup, error) {
-		u := c.Tree.Units[id]
+		u := c.Tree.Unit(id)
 		t, err := c.Source.Target(id)
 		if err != nil {
 			return nil, err
@@ -135,8 +138,8 @@ func (c *Counted) Walk(unit string, target func(TargetView) error, rollup func(R
 			r.merge(part)
 			r.Targets += targets
 		}
-		for _, ch := range c.Tree.Children[id] {
-			sums, err := visit(ch)
+		for _, ch := range c.Tree.Children(id) {
+			sums, err := visit(ch.ID)
 			if err != nil {
 				return nil, err
 			}

@@ -96,11 +96,11 @@ func Decide(tree *Tree, counted map[string]*Target, rollups map[RollupID]*Rollup
 				}
 			}
 			for unit, p := range ups {
-				for _, c := range tree.Children[unit] {
-					if n := targets[c]; n != nil {
+				for _, ch := range tree.Children(unit) {
+					if n := targets[ch.ID]; n != nil {
 						p.parts = append(p.parts, n)
 					}
-					if n := ups[c]; n != nil {
+					if n := ups[ch.ID]; n != nil {
 						p.parts = append(p.parts, n)
 					}
 				}

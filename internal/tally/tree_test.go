@@ -1,0 +1,49 @@
+package tally
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"ballot/internal/rounds"
+)
+
+// TestTreeFindsUnitsChildrenAndAncestors, whatever the order units come in.
+func TestTreeFindsUnitsChildrenAndAncestors(t *testing.T) {
+	units := []rounds.Unit{{ID: "p"}, {ID: "q"}, {ID: "d2", Parent: "p"}, {ID: "d1", Parent: "p"},
+		{ID: "c3", Parent: "d1"}, {ID: "c1", Parent: "d1"}, {ID: "c2", Parent: "d2"}, {ID: "x", Parent: "q"}}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
+	tree := NewTree(units)
+	ids := func(us []rounds.Unit) (out []string) {
+		for _, u := range us {
+			out = append(out, u.ID)
+		}
+		return out
+	}
+	if got := ids(tree.Roots()); !slices.Equal(got, []string{"p", "q"}) {
+		t.Errorf("roots %v", got)
+	}
+	if got := ids(tree.Children("d1")); !slices.Equal(got, []string{"c1", "c3"}) {
+		t.Errorf("children of d1: %v", got)
+	}
+	if got := tree.Children("c1"); len(got) != 0 {
+		t.Errorf("children of a leaf: %v", ids(got))
+	}
+	if u := tree.Unit("c2"); u == nil || u.Parent != "d2" {
+		t.Errorf("unit c2: %+v", u)
+	}
+	if tree.Unit("nobody") != nil || tree.Unit("") != nil {
+		t.Error("found a unit that is not there")
+	}
+	var walked []string
+	tree.Walk("p", func(u *rounds.Unit) { walked = append(walked, u.ID) })
+	if !slices.Equal(walked, []string{"p", "d1", "c1", "c3", "d2", "c2"}) {
+		t.Errorf("walk %v", walked)
+	}
+	if !tree.Within("c3", "p") || !tree.Within("p", "p") || tree.Within("x", "p") || tree.Within("p", "d1") {
+		t.Error("within")
+	}
+	if got := tree.postOrder(); !slices.Equal(got, []string{"c1", "c3", "d1", "c2", "d2", "p", "x", "q"}) {
+		t.Errorf("post-order %v", got)
+	}
+}
