@@ -49,11 +49,15 @@ type xsheet struct {
 func newSheet(name string, w io.Writer, widths []float64) (*xsheet, error) {
 	s := &xsheet{name: name, w: bufio.NewWriterSize(w, 64<<10)}
 	s.w.WriteString(xml.Header + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
-		`<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>`)
-	for i, width := range widths {
-		fmt.Fprintf(s.w, `<col min="%d" max="%d" width="%g" customWidth="1"/>`, i+1, i+1, width)
+		`<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`)
+	if len(widths) > 0 { // an empty <cols> is not allowed
+		s.w.WriteString(`<cols>`)
+		for i, width := range widths {
+			fmt.Fprintf(s.w, `<col min="%d" max="%d" width="%g" customWidth="1"/>`, i+1, i+1, width)
+		}
+		s.w.WriteString(`</cols>`)
 	}
-	_, err := s.w.WriteString(`</cols><sheetData>`)
+	_, err := s.w.WriteString(`<sheetData>`)
 	return s, err
 }
 
