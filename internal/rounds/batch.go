@@ -3,13 +3,11 @@ package rounds
 import (
 	"bytes"
 	"encoding/csv"
-	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"ballot/internal/apperr"
-	"ballot/internal/i18n"
 	"ballot/internal/valid"
 )
 
@@ -81,21 +79,10 @@ func ParseBatchCSV(data []byte) ([]NewBatch, error) {
 		return nil, apperr.New(apperr.Invalid, "batch.csv_header")
 	}
 	var out []NewBatch
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", CSVErrorLine(err)), i18n.M("unit.csv_syntax"))
-		}
-		line, _ := r.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
+	err = eachCSVRecord(r, 2, func(rec []string, line int) error {
 		n, err := strconv.Atoi(strings.TrimSpace(rec[1]))
 		if err != nil {
-			return nil, rowError(line, true, apperr.Field("count", "field.bad"))
+			return rowError(line, true, apperr.Field("count", "field.bad"))
 		}
 		b := NewBatch{Targets: []string{strings.TrimSpace(rec[0])}, Count: n}
 		if len(rec) > 2 {
@@ -103,8 +90,12 @@ func ParseBatchCSV(data []byte) ([]NewBatch, error) {
 		}
 		out = append(out, b)
 		if len(out) > 10_000 {
-			return nil, apperr.New(apperr.Invalid, "unit.too_many", 10_000)
+			return apperr.New(apperr.Invalid, "unit.too_many", 10_000)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, apperr.New(apperr.Invalid, "batch.csv_header")

@@ -53,3 +53,15 @@ func FuzzPatch(f *testing.F) {
 		_, _ = rounds.ParsePatch(data)
 	})
 }
+
+func FuzzBatchCSV(f *testing.F) {
+	f.Add([]byte("target,count,label\nc1,5,Chi bộ 1\nc2,3\n"))
+	f.Add([]byte("target,count\nc1\n"))
+	f.Add([]byte("\xef\xbb\xbftarget,count\n\"c1,2\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		bs, err := rounds.ParseBatchCSV(data)
+		if err == nil && len(bs) == 0 {
+			t.Fatal("no batches and no error")
+		}
+	})
+}

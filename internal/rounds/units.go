@@ -147,23 +147,12 @@ func ParseCSV(data []byte) ([]Unit, error) {
 		}
 	}
 	var units []Unit
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", CSVErrorLine(err)), i18n.M("unit.csv_syntax"))
-		}
-		line, _ := r.FieldPos(0) // only after a successful Read
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
+	err = eachCSVRecord(r, len(header), func(rec []string, line int) error {
 		if len(rec) != len(header) {
-			return nil, apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", line), i18n.M("unit.csv_fields", len(header), len(rec)))
+			return apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", line), i18n.M("unit.csv_fields", len(header), len(rec)))
 		}
 		if len(units) >= MaxUnits {
-			return nil, apperr.New(apperr.Invalid, "unit.too_many", MaxUnits)
+			return apperr.New(apperr.Invalid, "unit.too_many", MaxUnits)
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok {
@@ -173,8 +162,34 @@ func ParseCSV(data []byte) ([]Unit, error) {
 		}
 		units = append(units, Unit{ID: get("id"), Name: get("name"), Parent: get("parent"),
 			Kind: get("kind"), Group: get("group"), Form: get("form"), Row: line})
+		return nil
+	})
+	return units, err
+}
+
+// eachCSVRecord passes each record after the header, with its line, to fn,
+// skipping blank lines; a syntax error names its line. A record with fewer
+// than least fields is an error naming its line.
+func eachCSVRecord(r *csv.Reader, least int, fn func(rec []string, line int) error) error {
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", CSVErrorLine(err)), i18n.M("unit.csv_syntax"))
+		}
+		line, _ := r.FieldPos(0) // only after a successful Read
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(rec) < least {
+			return apperr.New(apperr.Invalid, "unit.at", i18n.M("unit.row", line), i18n.M("unit.csv_fields", least, len(rec)))
+		}
+		if err := fn(rec, line); err != nil {
+			return err
+		}
 	}
-	return units, nil
 }
 
 // ParseJSON reads units from a JSON array of objects; unknown fields are
