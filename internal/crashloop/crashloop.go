@@ -12,8 +12,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -45,21 +47,25 @@ type Result struct {
 	PrivateKey   string
 }
 
-// Server is the binary serving the database.
+// Server is the binary serving the database. The binary's process tests
+// and scripts/bench start it here too.
 type Server struct {
 	cmd   *exec.Cmd
 	URL   string
-	Token string
+	Token string // printed at the first start on an empty database
+	Pprof string // the profiles' address, when started with --pprof
 }
 
 var (
 	tokenRE  = regexp.MustCompile(`API token:\s+(bt_\S+)`)
 	listenRE = regexp.MustCompile(`listening on (http://\S+)`)
+	pprofRE  = regexp.MustCompile(`profiles on (http://\S+)`)
 )
 
-// Start runs `ballot serve` on a free port and waits until it listens.
-func Start(binary, db string) (*Server, error) {
-	cmd := exec.Command(binary, "serve", "--db", db, "--addr", "127.0.0.1:0")
+// Start runs `ballot serve` on a free port, with any further args, and
+// waits until it listens (and, with --pprof, serves its profiles).
+func Start(binary, db string, args ...string) (*Server, error) {
+	cmd := exec.Command(binary, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -70,13 +76,19 @@ func Start(binary, db string) (*Server, error) {
 	s := &Server{cmd: cmd}
 	timer := time.AfterFunc(15*time.Second, func() { cmd.Process.Kill() })
 	defer timer.Stop()
+	profiles := slices.Contains(args, "--pprof")
 	lines := bufio.NewScanner(out)
 	for lines.Scan() {
 		if m := tokenRE.FindStringSubmatch(lines.Text()); m != nil {
 			s.Token = m[1]
 		}
+		if m := pprofRE.FindStringSubmatch(lines.Text()); m != nil {
+			s.Pprof = m[1]
+		}
 		if m := listenRE.FindStringSubmatch(lines.Text()); m != nil {
 			s.URL = m[1]
+		}
+		if s.URL != "" && (!profiles || s.Pprof != "") {
 			go io.Copy(io.Discard, out)
 			return s, nil
 		}
@@ -85,10 +97,27 @@ func Start(binary, db string) (*Server, error) {
 	return nil, fmt.Errorf("the server did not start")
 }
 
+// Pid is the server's process id.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 // Kill stops the server with SIGKILL.
 func (s *Server) Kill() {
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	s.cmd.Wait()
+}
+
+// Stop ends the server the way an operator would (SIGINT) and waits; one
+// that has not ended after 15 s is killed.
+func (s *Server) Stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
 }
 
 // Call sends a JSON request; an error means no answer (a killed server).

@@ -48,14 +48,14 @@ func pageWeight(s *server, code string) (weight, error) {
 		w.external = append(w.external, externalRE.FindAllString(string(body), -1)...)
 		return string(body), nil
 	}
-	get, _ := http.NewRequest("GET", s.url+"/", nil)
+	get, _ := http.NewRequest("GET", s.URL+"/", nil)
 	entry, err := fetch(get)
 	if err != nil {
 		return w, err
 	}
-	post, _ := http.NewRequest("POST", s.url+"/", strings.NewReader(url.Values{"code": {code}}.Encode()))
+	post, _ := http.NewRequest("POST", s.URL+"/", strings.NewReader(url.Values{"code": {code}}.Encode()))
 	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	post.Header.Set("Origin", s.url)
+	post.Header.Set("Origin", s.URL)
 	ballot, err := fetch(post)
 	if err != nil {
 		return w, err
@@ -70,7 +70,7 @@ func pageWeight(s *server, code string) (weight, error) {
 			continue
 		}
 		seen[ref] = true
-		req, _ := http.NewRequest("GET", s.url+ref, nil)
+		req, _ := http.NewRequest("GET", s.URL+ref, nil)
 		if _, err := fetch(req); err != nil {
 			return w, err
 		}

@@ -50,14 +50,14 @@ func cores(a, b cpuTime, d time.Duration) string {
 func cpuProfile(s *server, dir, name string, d time.Duration) (wait func() (string, error)) {
 	done := make(chan error, 1)
 	path := filepath.Join(dir, name+"-cpu.pprof")
-	go func() { done <- save(fmt.Sprintf("%sprofile?seconds=%d", s.pprof, int(d.Seconds())), path) }()
+	go func() { done <- save(fmt.Sprintf("%sprofile?seconds=%d", s.Pprof, int(d.Seconds())), path) }()
 	return func() (string, error) { return path, <-done }
 }
 
 // otherProfiles saves the server's mutex, block and allocation profiles.
 func otherProfiles(s *server, dir, name string) error {
 	for _, kind := range []string{"mutex", "block", "allocs"} {
-		if err := save(s.pprof+kind, filepath.Join(dir, name+"-"+kind+".pprof")); err != nil {
+		if err := save(s.Pprof+kind, filepath.Join(dir, name+"-"+kind+".pprof")); err != nil {
 			return err
 		}
 	}

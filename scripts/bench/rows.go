@@ -21,10 +21,10 @@ func (b *bench) loaded(name string, profiles bool) (*server, []vote, error) {
 	fmt.Printf("%s: seeding the province scenario …\n", name)
 	pool, err := seedProvince(s)
 	if err != nil {
-		s.stop()
+		s.Stop()
 		return nil, nil, err
 	}
-	b.idle = max(b.idle, anonMemory(s.cmd.Process.Pid))
+	b.idle = max(b.idle, anonMemory(s.Pid()))
 	return s, pool, nil
 }
 
@@ -36,7 +36,7 @@ func ballotsFrom(s *server, pool []vote) func() (*http.Request, int) {
 		if i >= len(pool) {
 			return nil, 0
 		}
-		req, _ := http.NewRequest("POST", s.url+"/api/v1/ballots", bytes.NewReader(pool[i].body))
+		req, _ := http.NewRequest("POST", s.URL+"/api/v1/ballots", bytes.NewReader(pool[i].body))
 		req.Header.Set("Content-Type", "application/json")
 		return req, 201
 	}
@@ -44,7 +44,7 @@ func ballotsFrom(s *server, pool []vote) func() (*http.Request, int) {
 
 func healthz(s *server) func() (*http.Request, int) {
 	return func() (*http.Request, int) {
-		req, _ := http.NewRequest("GET", s.url+"/healthz", nil)
+		req, _ := http.NewRequest("GET", s.URL+"/healthz", nil)
 		return req, 200
 	}
 }
@@ -66,7 +66,7 @@ func (b *bench) p1() error {
 	if err != nil {
 		return err
 	}
-	defer s.stop()
+	defer s.Stop()
 	// P5 takes the last code; P1 the others.
 	w, err := pageWeight(s, pool[len(pool)-1].code)
 	if err != nil {
@@ -78,9 +78,9 @@ func (b *bench) p1() error {
 		baseline: "—", ratio: fmt.Sprintf("%.2f of budget", float64(w.wire)/30_000),
 		met: w.wire <= 30_000 && len(w.external) == 0})
 
-	mem := watchMemory(s.cmd.Process.Pid)
+	mem := watchMemory(s.Pid())
 	d := time.Duration(*seconds) * time.Second
-	pid := s.cmd.Process.Pid
+	pid := s.Pid()
 	fmt.Printf("P1: GET /healthz, %d connections, %s …\n", *conns, d)
 	c0 := cpuNow(pid)
 	base := closedLoop(*conns, d, healthz(s))
@@ -137,8 +137,8 @@ func (b *bench) p1b() error {
 	if err != nil {
 		return err
 	}
-	defer s.stop()
-	mem := watchMemory(s.cmd.Process.Pid)
+	defer s.Stop()
+	mem := watchMemory(s.Pid())
 	fmt.Printf("P1b: GET /healthz at %d/s for 10 s …\n", *steadyRate)
 	base := openLoop(*conns, *steadyRate, 10*time.Second, healthz(s))
 	d := time.Duration(*steadySeconds) * time.Second
@@ -169,7 +169,7 @@ func (b *bench) p6() error {
 	if err != nil {
 		return err
 	}
-	s.stop()
+	s.Stop()
 	base, err := startupTimes(b.bin, empty, 5)
 	if err != nil {
 		return err

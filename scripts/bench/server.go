@@ -8,93 +8,47 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"ballot/internal/crashloop"
 )
 
 // server is a running ballot binary.
 type server struct {
-	cmd   *exec.Cmd
-	url   string
-	token string
-	// pprof is the address of the server's profiles, when asked for.
-	pprof string
+	*crashloop.Server
 	// started is how long the process took from exec to its first answer.
 	started time.Duration
 }
-
-var (
-	tokenRE  = regexp.MustCompile(`API token:\s+(bt_\S+)`)
-	listenRE = regexp.MustCompile(`listening on (http://\S+)`)
-	pprofRE  = regexp.MustCompile(`profiles on (http://\S+)`)
-)
 
 // start runs `ballot serve` on db and waits until it answers /healthz;
 // with profiles, it also serves Go's profiles.
 func start(bin, db string, profiles bool) (*server, error) {
 	t0 := time.Now()
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	var args []string
 	if profiles {
-		cmd.Args = append(cmd.Args, "--pprof", "127.0.0.1:0")
+		args = []string{"--pprof", "127.0.0.1:0"}
 	}
-	cmd.Stderr = io.Discard // access logs
-	out, err := cmd.StdoutPipe()
+	cs, err := crashloop.Start(bin, db, args...)
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &server{cmd: cmd}
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if m := tokenRE.FindStringSubmatch(sc.Text()); m != nil {
-			s.token = m[1]
-		}
-		if m := pprofRE.FindStringSubmatch(sc.Text()); m != nil {
-			s.pprof = m[1]
-		}
-		if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
-			s.url = m[1]
-		}
-		if s.url != "" && (!profiles || s.pprof != "") {
-			go io.Copy(io.Discard, out)
-			for {
-				res, err := http.Get(s.url + "/healthz")
-				if err == nil {
-					res.Body.Close()
-					if res.StatusCode == 200 {
-						s.started = time.Since(t0)
-						return s, nil
-					}
-				}
-				if time.Since(t0) > 30*time.Second {
-					s.stop()
-					return nil, fmt.Errorf("the server does not answer /healthz")
-				}
-				time.Sleep(time.Millisecond)
+	for {
+		res, err := http.Get(cs.URL + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return &server{Server: cs, started: time.Since(t0)}, nil
 			}
 		}
-	}
-	cmd.Wait()
-	return nil, fmt.Errorf("the server did not start")
-}
-
-// stop ends the server the way an operator would (SIGINT) and waits.
-func (s *server) stop() {
-	s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		s.cmd.Process.Kill()
-		<-done
+		if time.Since(t0) > 30*time.Second {
+			cs.Stop()
+			return nil, fmt.Errorf("the server does not answer /healthz")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -110,9 +64,9 @@ func (s *server) call(method, path string, body, out any) error {
 		raw, _ := json.Marshal(b)
 		rd = bytes.NewReader(raw)
 	}
-	req, _ := http.NewRequest(method, s.url+path, rd)
+	req, _ := http.NewRequest(method, s.URL+path, rd)
 	req.Header.Set("Content-Type", ctype)
-	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Authorization", "Bearer "+s.Token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err
@@ -130,8 +84,8 @@ func (s *server) call(method, path string, body, out any) error {
 
 // metric reads one figure from the server's Prometheus endpoint.
 func (s *server) metric(name string) float64 {
-	req, _ := http.NewRequest("GET", s.url+"/metrics", nil)
-	req.Header.Set("Authorization", "Bearer "+s.token)
+	req, _ := http.NewRequest("GET", s.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+s.Token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0

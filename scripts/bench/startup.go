@@ -109,7 +109,7 @@ func startupTimes(bin, db string, k int) (time.Duration, error) {
 			return 0, err
 		}
 		ts = append(ts, s.started)
-		s.stop()
+		s.Stop()
 	}
 	slices.Sort(ts)
 	return ts[len(ts)/2], nil
