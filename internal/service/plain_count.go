@@ -20,10 +20,11 @@ type plan struct {
 	// target (compact): the ballots, then each choice question's answers
 	// and option counts from offset[question]. Counting a ballot then
 	// touches a few cache lines, not the target's whole aggregate.
-	compact bool
-	width   int
-	offset  []int // by question of the form; -1 for text questions
+	width  int
+	offset []int // by question of the form; -1 for text questions
 }
+
+func (p *plan) compact() bool { return len(p.scores) == 0 }
 
 type planned struct {
 	id      string
@@ -49,7 +50,6 @@ func newPlan(f *forms.Form) *plan {
 			p.scores = append(p.scores, planned{id: q.ID, index: i, max: q.Max})
 		}
 	}
-	p.compact = len(p.scores) == 0
 	byID := func(a, b planned) int { return strings.Compare(a.id, b.id) }
 	slices.SortFunc(p.choices, byID)
 	slices.SortFunc(p.scores, byID)
@@ -82,14 +82,14 @@ func newCounter(shared map[string]*aggregate) *counter {
 			p = newPlan(a.form)
 			plans[a.form] = p
 		}
-		if p.compact {
+		if p.compact() {
 			width += p.width
 		}
 	}
 	counts := make([]uint32, width)
 	for id, a := range shared {
 		s := &slot{shared: a, plan: plans[a.form]}
-		if s.plan.compact {
+		if s.plan.compact() {
 			s.counts, counts = counts[:s.plan.width:s.plan.width], counts[s.plan.width:]
 		} else {
 			s.own = &aggregate{Target: *tally.NewTarget(id, a.form), form: a.form}

@@ -49,22 +49,22 @@ type node struct {
 func Decide(tree *Tree, counted map[string]*Target, rollups map[RollupID]*Rollup, fs map[string]*forms.Form, k int, complementary bool) Withheld {
 	w := Withheld{}
 	for _, f := range sortedForms(fs) {
+		// One node per target and roll-up of the form and question, in one
+		// array, found by unit.
+		nt, nr := 0, 0
+		for _, t := range counted {
+			if t.Form == f.ID {
+				nt++
+			}
+		}
+		for id := range rollups {
+			if id.Form == f.ID {
+				nr++
+			}
+		}
 		for qi, q := range f.Questions {
 			if q.Type == forms.Text {
 				continue
-			}
-			// One node per target and roll-up of the form, in one array,
-			// found by unit.
-			nt, nr := 0, 0
-			for _, t := range counted {
-				if t.Form == f.ID {
-					nt++
-				}
-			}
-			for id := range rollups {
-				if id.Form == f.ID {
-					nr++
-				}
 			}
 			pool := make([]node, 0, nt+nr)
 			targets, ups := make(map[string]*node, nt), make(map[string]*node, nr)
