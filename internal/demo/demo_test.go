@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ballot/internal/demo"
+	"ballot/internal/intake"
 	"ballot/internal/rounds"
 	"ballot/internal/service"
 	"ballot/internal/storage"
@@ -46,7 +47,7 @@ func TestDemoSeedsAnOpenRoundWithWorkingCodes(t *testing.T) {
 	for _, q := range []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7"} {
 		answers[q] = json.RawMessage(`"tot"`)
 	}
-	in := service.Submission{Code: code, Ballots: []service.BallotIn{{Target: target, Answers: answers}}}
+	in := intake.Submission{Code: code, Ballots: []intake.BallotIn{{Target: target, Answers: answers}}}
 	if _, err := svc.Submit(in); err != nil {
 		t.Fatalf("a printed code does not vote: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"ballot/internal/apperr"
 	"ballot/internal/export"
+	"ballot/internal/intake"
 	"ballot/internal/rounds"
 	"ballot/internal/service"
 )
@@ -24,11 +25,11 @@ import (
 const ballotBody = 512 << 10
 
 func (s *Server) submitBallots(c *fiber.Ctx) error {
-	var in service.Submission
+	var in intake.Submission
 	if err := decode(c, ballotBody, &in); err != nil {
 		return err
 	}
-	var r service.Receipt
+	var r intake.Receipt
 	err := s.guarded(c.IP(), func() (err error) {
 		r, err = s.svc.Submit(in)
 		return err

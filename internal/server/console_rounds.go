@@ -14,6 +14,7 @@ import (
 	"ballot/internal/auth"
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
+	"ballot/internal/intake"
 	"ballot/internal/rounds"
 	"ballot/internal/service"
 )
@@ -420,7 +421,7 @@ func (s *Server) formPreview(c *fiber.Ctx) error {
 	}
 	p := newPage(c)
 	p.Preview = true
-	b := &service.Ballot{Round: r, Targets: []service.BallotTarget{{Unit: rounds.Unit{ID: "preview", Name: i18n.M("ui.preview_target").In(p.Lang)}, Form: f}}}
+	b := &intake.Ballot{Round: r, Targets: []intake.BallotTarget{{Unit: rounds.Unit{ID: "preview", Name: i18n.M("ui.preview_target").In(p.Lang)}, Form: f}}}
 	return s.ballotPage(c, p, b, nil, nil)
 }
 

@@ -13,8 +13,8 @@ import (
 
 	"ballot/internal/apperr"
 	"ballot/internal/i18n"
+	"ballot/internal/intake"
 	"ballot/internal/rounds"
-	"ballot/internal/service"
 	"ballot/web"
 )
 
@@ -109,7 +109,7 @@ func (s *Server) enterCode(c *fiber.Ctx) error {
 		p.Title = i18n.M("ui.entry_title").In(p.Lang)
 		return render(c, fiber.StatusOK, "entry.html", p)
 	}
-	var b *service.Ballot
+	var b *intake.Ballot
 	err := s.guarded(c.IP(), func() (err error) {
 		b, err = s.svc.Prepare(p.Code)
 		return err
@@ -131,7 +131,7 @@ func (s *Server) enterCode(c *fiber.Ctx) error {
 
 // ballotPage shows the ballot with answers (field → value) and the missing
 // required fields marked.
-func (s *Server) ballotPage(c *fiber.Ctx, p *page, b *service.Ballot, answers map[string]string, missing map[string]bool) error {
+func (s *Server) ballotPage(c *fiber.Ctx, p *page, b *intake.Ballot, answers map[string]string, missing map[string]bool) error {
 	p.Round, p.Title = b.Round, b.Round.Title
 	p.Targets = targetViews(b, p.Lang, answers, missing)
 	for _, t := range p.Targets {
@@ -191,7 +191,7 @@ func (s *Server) submitBallot(c *fiber.Ctx) error {
 	if _, err := uuid.Parse(p.SubmissionID); err != nil {
 		p.SubmissionID = uuid.NewString()
 	}
-	var b *service.Ballot
+	var b *intake.Ballot
 	err := s.guarded(c.IP(), func() (err error) {
 		b, err = s.svc.Prepare(p.Code)
 		return err
@@ -208,7 +208,7 @@ func (s *Server) submitBallot(c *fiber.Ctx) error {
 	if c.FormValue("setlang") != "" {
 		return s.ballotPage(c, p, b, answers, nil)
 	}
-	r, err := s.svc.Submit(service.Submission{Code: p.Code, SubmissionID: p.SubmissionID, Ballots: ballotsFrom(b, answers)})
+	r, err := s.svc.Submit(intake.Submission{Code: p.Code, SubmissionID: p.SubmissionID, Ballots: ballotsFrom(b, answers)})
 	switch {
 	case err == nil:
 		return s.receiptPage(c, p, r.Receipt)

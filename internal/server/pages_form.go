@@ -8,14 +8,14 @@ import (
 
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
-	"ballot/internal/service"
+	"ballot/internal/intake"
 )
 
 // Answer fields are named "a|TARGET|QUESTION"; ids never hold "|".
 func fieldName(target, question string) string { return "a|" + target + "|" + question }
 
 // missingFields marks every required question left blank, on every target.
-func missingFields(b *service.Ballot, answers map[string]string) map[string]bool {
+func missingFields(b *intake.Ballot, answers map[string]string) map[string]bool {
 	out := map[string]bool{}
 	for _, t := range b.Targets {
 		for _, q := range t.Form.Questions {
@@ -55,7 +55,7 @@ func pick(lang i18n.Lang, vi, en string) string {
 }
 
 // targetViews lays out each target's form, in the language, with answers.
-func targetViews(b *service.Ballot, lang i18n.Lang, answers map[string]string, missing map[string]bool) []targetView {
+func targetViews(b *intake.Ballot, lang i18n.Lang, answers map[string]string, missing map[string]bool) []targetView {
 	var out []targetView
 	for _, t := range b.Targets {
 		tv := targetView{Name: t.Unit.Name}
@@ -106,10 +106,10 @@ func formAnswers(c *fiber.Ctx) map[string]string {
 // ballotsFrom turns posted answers into the service's ballots, one per
 // target of the code, each answer a JSON string (scores are read from
 // strings by the form's validation).
-func ballotsFrom(b *service.Ballot, answers map[string]string) []service.BallotIn {
-	var out []service.BallotIn
+func ballotsFrom(b *intake.Ballot, answers map[string]string) []intake.BallotIn {
+	var out []intake.BallotIn
 	for _, t := range b.Targets {
-		bi := service.BallotIn{Target: t.Unit.ID, Answers: map[string]json.RawMessage{}}
+		bi := intake.BallotIn{Target: t.Unit.ID, Answers: map[string]json.RawMessage{}}
 		for _, q := range t.Form.Questions {
 			if v, ok := answers[fieldName(t.Unit.ID, q.ID)]; ok && strings.TrimSpace(v) != "" {
 				raw, _ := json.Marshal(v)

@@ -1,17 +1,10 @@
 package service
 
 import (
-	"crypto/rand"
-	"encoding/json"
-	"fmt"
-	mrand "math/rand/v2"
-	"runtime"
-	"sync"
-
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
+	"ballot/internal/ballots"
 	"ballot/internal/codes"
-	"ballot/internal/forms"
 	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/storage"
@@ -49,37 +42,30 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 	opener := seal.NewOpener(identity)
 	defer opener.Close()
 
-	var targets map[string]*aggregate
-	comments := map[string][]string{}
+	var targets map[string]*ballots.Aggregate
+	var comments map[string][]string
 	var receipts [][32]byte
 	err = s.store.View(func(tx *storage.Tx) error {
-		var err error
-		if targets, err = newAggregates(tx, rid); err != nil {
+		units, err := tx.Units(rid)
+		if err != nil {
 			return err
 		}
+		fs, err := tx.Forms(rid)
+		if err != nil {
+			return err
+		}
+		targets = ballots.NewAggregates(units, fs)
 		if err := tx.EachDataKey(rid, opener.AddKey); err != nil {
 			return apperr.Wrap(err)
 		}
 		total, _ := tx.CountSealed(rid, storage.Grades)
-		done, err := tallyGrades(tx, rid, opener, targets, func(n int) { progress("ballots", n, total) })
+		done, err := ballots.CountGrades(sealed(tx, rid, storage.Grades), opener, ballots.AAD(rid, storage.Grades), targets,
+			func(n int) { progress("ballots", n, total) })
 		if err != nil {
 			return err
 		}
 		progress("ballots", done, total)
-		err = openEach(tx, rid, storage.Notes, opener, func(plain []byte) error {
-			var n notePlain
-			if err := json.Unmarshal(plain, &n); err != nil {
-				return err
-			}
-			t := targets[n.Target]
-			if t == nil {
-				return fmt.Errorf("a comment for unknown target %q", n.Target)
-			}
-			t.AddText(n.Question)
-			comments[n.Target] = append(comments[n.Target], n.Text)
-			return nil
-		})
-		if err != nil {
+		if comments, err = ballots.CountNotes(sealed(tx, rid, storage.Notes), opener, ballots.AAD(rid, storage.Notes), targets); err != nil {
 			return err
 		}
 		return tx.EachCode(rid, func(_ []byte, rec *codes.Record) error {
@@ -91,10 +77,6 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 	})
 	if err != nil {
 		return nil, apperr.Wrap(err)
-	}
-	shuffle := shuffler()
-	for _, list := range comments {
-		shuffle.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
 	}
 	list := make([]*tally.Target, 0, len(targets))
 	byID := make(map[string]*tally.Target, len(targets))
@@ -151,110 +133,7 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 	return r, nil
 }
 
-// openEach opens every sealed record of a kind and passes its plaintext
-// (valid only during fn) to fn.
-func openEach(tx *storage.Tx, rid string, kind storage.Kind, o *seal.Opener, fn func(plain []byte) error) error {
-	buf := make([]byte, 0, 4096)
-	place := aad(rid, kind)
-	return tx.EachSealed(rid, kind, func(_, v []byte) error {
-		plain, err := o.Open(buf, v, place)
-		if err != nil {
-			return err
-		}
-		return fn(plain)
-	})
-}
-
-// tallyGrades opens and counts every sealed grades record of round rid on
-// all cores: one goroutine walks the bucket (its values stay valid while
-// the transaction lasts), workers open, decode and count on their own
-// (counter) and add their counts to targets at the end, one at a time.
-func tallyGrades(tx *storage.Tx, rid string, o *seal.Opener, targets map[string]*aggregate, progress func(int)) (int, error) {
-	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan [][]byte, 2*workers)
-	errs := make(chan error, workers)
-	var mu sync.Mutex // over targets, while a worker adds its counts
-	place := aad(rid, storage.Grades)
-	for w := 0; w < workers; w++ {
-		go func() {
-			c, buf := newCounter(targets), make([]byte, 0, 1024)
-			var err error
-			for batch := range jobs {
-				for _, v := range batch {
-					if err != nil {
-						break
-					}
-					var plain []byte
-					if plain, err = o.Open(buf, v, place); err != nil {
-						break
-					}
-					err = c.count(plain)
-				}
-			}
-			mu.Lock()
-			c.flush()
-			mu.Unlock()
-			errs <- err
-		}()
-	}
-	done := 0
-	batch := make([][]byte, 0, 1024)
-	err := tx.EachSealed(rid, storage.Grades, func(_, v []byte) error {
-		batch = append(batch, v)
-		if len(batch) == cap(batch) {
-			jobs <- batch
-			batch = make([][]byte, 0, 1024)
-		}
-		if done++; done%100000 == 0 {
-			progress(done)
-		}
-		return nil
-	})
-	if len(batch) > 0 {
-		jobs <- batch
-	}
-	close(jobs)
-	for w := 0; w < workers; w++ {
-		if werr := <-errs; err == nil {
-			err = werr
-		}
-	}
-	progress(done)
-	return done, err
-}
-
-// aggregate is a target's aggregate with its form at hand.
-type aggregate struct {
-	tally.Target
-	form *forms.Form
-}
-
-// newAggregates starts an empty aggregate for every target of round rid, so
-// a target nobody voted on is counted with zero ballots.
-func newAggregates(tx *storage.Tx, rid string) (map[string]*aggregate, error) {
-	fs, err := tx.Forms(rid)
-	if err != nil {
-		return nil, err
-	}
-	units, err := tx.Units(rid)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]*aggregate{}
-	for _, u := range units {
-		if f := fs[u.Form]; f != nil {
-			out[u.ID] = &aggregate{Target: *tally.NewTarget(u.ID, f), form: f}
-		}
-	}
-	return out, nil
-}
-
-// shuffler is a random source seeded from crypto/rand, so the order of
-// comments says nothing about the order they came in.
-func shuffler() *mrand.Rand {
-	var seed [32]byte
-	if _, err := rand.Read(seed[:]); err != nil {
-		panic(err)
-	}
-	return mrand.New(mrand.NewChaCha8(seed))
+// sealed walks round rid's sealed records of one kind within tx.
+func sealed(tx *storage.Tx, rid string, kind storage.Kind) ballots.Each {
+	return func(fn func(key, value []byte) error) error { return tx.EachSealed(rid, kind, fn) }
 }

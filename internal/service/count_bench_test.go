@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ballot/internal/auth"
+	"ballot/internal/ballots"
 	"ballot/internal/forms"
 	"ballot/internal/rounds"
 	"ballot/internal/seal"
@@ -62,27 +63,27 @@ func closedRound(b testing.TB, n, t int) (*Service, string, *seal.Opener) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dk, err := s.dataKey(r)
+	dk, err := s.intake.DataKey(r)
 	if err != nil {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	place := aad(r.ID, storage.Grades)
-	size := gradesSize([]*forms.Form{&f})
+	place := ballots.AAD(r.ID, storage.Grades)
+	size := ballots.GradesSize([]*forms.Form{&f})
 	for done := 0; done < n; {
 		batch := make([]storage.Sealed, 0, 20000)
 		for ; done < n && len(batch) < cap(batch); done++ {
-			g := gradesPlain{Target: targets[done%t], Choices: map[string]string{}}
+			g := ballots.Grades{Target: targets[done%t], Choices: map[string]string{}}
 			for _, q := range f.Questions {
 				if q.Type == forms.Choice {
 					g.Choices[q.ID] = q.Options[rng.IntN(len(q.Options))].ID
 				}
 			}
-			v, err := dk.Seal(encodeGrades(g), place, size)
+			v, err := dk.Seal(ballots.EncodeGrades(g), place, size)
 			if err != nil {
 				b.Fatal(err)
 			}
-			batch = append(batch, storage.Sealed{Key: randomKey(), Value: v})
+			batch = append(batch, storage.NewSealed(v))
 		}
 		if err := store.Update(func(tx *storage.Tx) error { return tx.PutSealed(r.ID, storage.Grades, batch) }); err != nil {
 			b.Fatal(err)
@@ -109,7 +110,7 @@ func BenchmarkCount(b *testing.B) {
 	b.Run("read+decrypt", func(b *testing.B) {
 		for b.Loop() {
 			err := s.store.View(func(tx *storage.Tx) error {
-				return openEach(tx, rid, storage.Grades, o, func([]byte) error { return nil })
+				return ballots.OpenEach(sealed(tx, rid, storage.Grades), o, ballots.AAD(rid, storage.Grades), func([]byte) error { return nil })
 			})
 			if err != nil {
 				b.Fatal(err)
@@ -120,15 +121,12 @@ func BenchmarkCount(b *testing.B) {
 	b.Run("decrypt+tally", func(b *testing.B) {
 		for b.Loop() {
 			err := s.store.View(func(tx *storage.Tx) error {
-				targets, err := newAggregates(tx, rid)
-				if err != nil {
-					return err
-				}
-				if _, err := tallyGrades(tx, rid, o, targets, func(int) {}); err != nil {
-					return err
-				}
 				units, _ := tx.Units(rid)
 				fs, _ := tx.Forms(rid)
+				targets := ballots.NewAggregates(units, fs)
+				if _, err := ballots.CountGrades(sealed(tx, rid, storage.Grades), o, ballots.AAD(rid, storage.Grades), targets, func(int) {}); err != nil {
+					return err
+				}
 				byID := map[string]*tally.Target{}
 				for id, a := range targets {
 					byID[id] = &a.Target

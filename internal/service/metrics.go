@@ -7,35 +7,15 @@ import (
 	"ballot/internal/storage"
 )
 
-// Metrics are the service's Prometheus metrics. No label names a target, a
-// unit or a code (SPEC §3.3).
+// Metrics are the service's Prometheus metrics: the intake's, the file's
+// and the process's. No label names a target, a unit or a code (SPEC §3.3).
 type Metrics struct {
-	Registry       *prometheus.Registry
-	Commits        prometheus.Counter
-	CommitRequests prometheus.Histogram
-	CommitSeconds  prometheus.Histogram
-	QueueLength    prometheus.Gauge
-	Submissions    *prometheus.CounterVec
+	Registry *prometheus.Registry
 }
 
 func newMetrics() *Metrics {
-	m := &Metrics{
-		Registry: prometheus.NewRegistry(),
-		Commits: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "ballot_commits_total", Help: "Synced transactions that stored submissions."}),
-		CommitRequests: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "ballot_commit_requests", Help: "Submissions decided per commit.",
-			Buckets: prometheus.ExponentialBuckets(1, 2, 12)}),
-		CommitSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "ballot_commit_seconds", Help: "Time of one commit, fsync included.",
-			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
-		QueueLength: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "ballot_commit_queue_length", Help: "Submissions waiting for the writer."}),
-		Submissions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ballot_submissions_total", Help: "Submissions by outcome."}, []string{"result"}),
-	}
-	m.Registry.MustRegister(m.Commits, m.CommitRequests, m.CommitSeconds, m.QueueLength, m.Submissions,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := &Metrics{Registry: prometheus.NewRegistry()}
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -1,7 +1,8 @@
 // Package service holds the use cases of ballot — rounds, forms, units,
-// users, the schedule, the integrity check — shared by the JSON API, the
-// pages and the command line. Each use case is one storage transaction in
-// which domain rules are checked and the audit entry is written.
+// codes, counting, ratings and reports, users, the schedule, the integrity
+// check — shared by the JSON API, the pages and the command line. Each use
+// case is one storage transaction in which domain rules are checked and the
+// audit entry is written; participants' ballots go through its intake.
 package service
 
 import (
@@ -11,7 +12,7 @@ import (
 
 	"ballot/internal/audit"
 	"ballot/internal/auth"
-	"ballot/internal/seal"
+	"ballot/internal/intake"
 	"ballot/internal/storage"
 )
 
@@ -21,10 +22,7 @@ type Service struct {
 	now     func() time.Time
 	log     *slog.Logger
 	metrics *Metrics
-	writer  *writer
-	keys    dataKeys
-	frozen  frozen
-	fault   func(stage string) error
+	intake  *intake.Intake
 	// countMu lets one count run at a time.
 	countMu sync.Mutex
 }
@@ -53,26 +51,26 @@ func New(store *storage.Store, opt Options) *Service {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	if opt.QueueSize <= 0 {
-		opt.QueueSize = 4096
-	}
-	if opt.MaxPerCommit <= 0 {
-		opt.MaxPerCommit = 1024
-	}
-	if opt.Fault == nil {
-		opt.Fault = func(string) error { return nil }
-	}
-	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), fault: opt.Fault}
+	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics()}
 	s.metrics.watchDisk(store)
-	s.keys.m = map[string]*seal.DataKey{}
-	s.frozen.m = map[string]*frozenEntry{}
-	s.frozen.sizes = map[string]int{}
-	s.writer = startWriter(s, opt.QueueSize, opt.MaxPerCommit)
+	s.intake = intake.New(store, intake.Options{Now: opt.Now, Log: opt.Log, QueueSize: opt.QueueSize,
+		MaxPerCommit: opt.MaxPerCommit, Fault: opt.Fault, Registry: s.metrics.Registry})
+	s.intake.Start()
 	return s
 }
 
-// Close stops the ballot writer after the submissions already queued.
-func (s *Service) Close() { s.writer.stop() }
+// Close stops the ballot intake after answering the submissions already
+// queued.
+func (s *Service) Close() { s.intake.Stop() }
+
+// Intake is the participants' way in.
+func (s *Service) Intake() *intake.Intake { return s.intake }
+
+// Prepare reads a typed code and returns what it opens (see intake).
+func (s *Service) Prepare(code string) (*intake.Ballot, error) { return s.intake.Prepare(code) }
+
+// Submit checks, seals and stores a participant's submission (see intake).
+func (s *Service) Submit(in intake.Submission) (intake.Receipt, error) { return s.intake.Submit(in) }
 
 // Metrics returns the service's metrics.
 func (s *Service) Metrics() *Metrics { return s.metrics }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"crypto/rand"
 	"sort"
 	"strconv"
 
@@ -36,6 +37,16 @@ func (t *Tx) EachDataKey(rid string, fn func(id [seal.KeyIDLen]byte, wrapped []b
 type Sealed struct {
 	Key   []byte
 	Value []byte
+}
+
+// NewSealed puts a sealed value under a fresh random 16-byte key: keys say
+// nothing of when, by whom or in which order records were written.
+func NewSealed(value []byte) Sealed {
+	k := make([]byte, 16)
+	if _, err := rand.Read(k); err != nil {
+		panic(err)
+	}
+	return Sealed{Key: k, Value: value}
 }
 
 // PutSealed stores sealed records of one kind. Keys are sorted first: random

@@ -15,6 +15,7 @@ import (
 
 	"ballot/internal/auth"
 	"ballot/internal/demo"
+	"ballot/internal/intake"
 	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/service"
@@ -67,7 +68,7 @@ func fillDatabase(db string, n int) error {
 		if err != nil {
 			return err
 		}
-		work := make(chan service.Submission, 1024)
+		work := make(chan intake.Submission, 1024)
 		var wg sync.WaitGroup
 		var failed atomic.Value
 		for w := 0; w < 128; w++ {
@@ -83,8 +84,8 @@ func fillDatabase(db string, n int) error {
 		}
 		for i, b := range bs {
 			for _, c := range lists[i] {
-				work <- service.Submission{Code: c, SubmissionID: uuid.NewString(),
-					Ballots: []service.BallotIn{{Target: b.Targets[0], Answers: raw}}}
+				work <- intake.Submission{Code: c, SubmissionID: uuid.NewString(),
+					Ballots: []intake.BallotIn{{Target: b.Targets[0], Answers: raw}}}
 			}
 		}
 		close(work)

@@ -1,4 +1,4 @@
-package service
+package intake_test
 
 import (
 	"encoding/json"
@@ -7,8 +7,11 @@ import (
 	"testing"
 
 	"ballot/internal/auth"
+	"ballot/internal/ballots"
 	"ballot/internal/forms"
+	"ballot/internal/intake"
 	"ballot/internal/rounds"
+	"ballot/internal/service"
 	"ballot/internal/storage"
 )
 
@@ -22,7 +25,7 @@ func TestSealedGradesAreOneSizePerRound(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	s := New(store, Options{})
+	s := service.New(store, service.Options{})
 	defer s.Close()
 	sys := auth.Principal{Name: "test"}
 	r, _ := s.CreateRound(sys, rounds.NewRound{Title: "sizes", Year: 2026})
@@ -34,7 +37,7 @@ func TestSealedGradesAreOneSizePerRound(t *testing.T) {
 			t.Fatal(err)
 		}
 		fs[f.ID] = &f
-		for _, target := range []string{string(rune('a' + i)), strings.Repeat(string(rune('a'+i)), longestID)} {
+		for _, target := range []string{string(rune('a' + i)), strings.Repeat(string(rune('a'+i)), ballots.LongestID)} {
 			units = append(units, rounds.Unit{ID: target, Name: target, Parent: "p", Kind: "grassroots", Form: f.ID})
 		}
 	}
@@ -70,7 +73,7 @@ func TestSealedGradesAreOneSizePerRound(t *testing.T) {
 				}
 				answers[q.ID], _ = json.Marshal(v)
 			}
-			if _, err := s.Submit(Submission{Code: code, Ballots: []BallotIn{{Target: u.ID, Answers: answers}}}); err != nil {
+			if _, err := s.Submit(intake.Submission{Code: code, Ballots: []intake.BallotIn{{Target: u.ID, Answers: answers}}}); err != nil {
 				t.Fatalf("%s: %v", u.ID, err)
 			}
 		}

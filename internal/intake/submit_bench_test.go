@@ -1,4 +1,4 @@
-package service
+package intake_test
 
 import (
 	"encoding/json"
@@ -9,7 +9,9 @@ import (
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
 	"ballot/internal/forms"
+	"ballot/internal/intake"
 	"ballot/internal/rounds"
+	"ballot/internal/service"
 	"ballot/internal/storage"
 )
 
@@ -21,7 +23,7 @@ func BenchmarkSubmit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	s := New(store, Options{})
+	s := service.New(store, service.Options{})
 	defer s.Close()
 	sys := auth.Principal{Name: "bench"}
 	r, _ := s.CreateRound(sys, rounds.NewRound{Title: "bench", Year: 2026})
@@ -46,7 +48,7 @@ func BenchmarkSubmit(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := int(next.Add(1)-1) % len(list)
-			_, err := s.Submit(Submission{Code: list[i], Ballots: []BallotIn{{Target: "c", Answers: answers}}})
+			_, err := s.Submit(intake.Submission{Code: list[i], Ballots: []intake.BallotIn{{Target: "c", Answers: answers}}})
 			if err != nil && !apperr.Is(err, apperr.CodeUsed) {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package service
+package intake
 
 import (
 	"ballot/internal/apperr"
@@ -25,12 +25,12 @@ type BallotTarget struct {
 // Prepare reads a typed code and returns what it opens, or the error a
 // participant should see (mistyped, unknown or revoked, not open yet,
 // closed).
-func (s *Service) Prepare(code string) (*Ballot, error) {
+func (in *Intake) Prepare(code string) (*Ballot, error) {
 	digits, err := codes.Normalize(code)
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.lookup(digits)
+	f, err := in.lookup(digits)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (s *Service) Prepare(code string) (*Ballot, error) {
 	case codes.Used:
 		return &Ballot{Round: f.round, Receipt: codes.ReceiptString(f.record.Receipt)}, nil
 	}
-	if err := f.round.AcceptsBallots(s.now()); err != nil {
+	if err := f.round.AcceptsBallots(in.now()); err != nil {
 		return nil, err
 	}
 	b := &Ballot{Round: f.round}

@@ -1,4 +1,4 @@
-package service
+package ballots
 
 import (
 	"encoding/binary"
@@ -34,7 +34,7 @@ func (d *gradesDecoder) decode(plain []byte) (target string, choices map[string]
 	clear(d.choices)
 	clear(d.scores)
 	if len(plain) > 0 && plain[0] == '{' {
-		var g gradesPlain
+		var g Grades
 		if err := json.Unmarshal(plain, &g); err != nil {
 			return "", nil, nil, err
 		}
@@ -95,16 +95,16 @@ func (d *gradesDecoder) decode(plain []byte) (target string, choices map[string]
 }
 
 func TestGradesRoundTripInBothForms(t *testing.T) {
-	g := gradesPlain{Target: "c0001", Choices: map[string]string{"c1": "tot", "level": "htxs"}, Scores: map[string]int{"s1": 17, "s4": 40}}
+	g := Grades{Target: "c0001", Choices: map[string]string{"c1": "tot", "level": "htxs"}, Scores: map[string]int{"s1": 17, "s4": 40}}
 	d := newGradesDecoder()
 	js, _ := json.Marshal(g)
-	for name, plain := range map[string][]byte{"binary": encodeGrades(g), "json": js} {
+	for name, plain := range map[string][]byte{"binary": EncodeGrades(g), "json": js} {
 		target, choices, scores, err := d.decode(plain)
 		if err != nil || target != g.Target || !reflect.DeepEqual(choices, g.Choices) || !reflect.DeepEqual(scores, g.Scores) {
 			t.Fatalf("%s: %q %v %v %v", name, target, choices, scores, err)
 		}
 	}
-	for _, bad := range [][]byte{nil, {0x09}, {gradesV2}, {gradesV2, 5, 'a'}, encodeGrades(g)[:10]} {
+	for _, bad := range [][]byte{nil, {0x09}, {gradesV2}, {gradesV2, 5, 'a'}, EncodeGrades(g)[:10]} {
 		if _, _, _, err := d.decode(bad); err == nil {
 			t.Fatalf("%x decoded", bad)
 		}

@@ -1,4 +1,4 @@
-package service
+package ballots
 
 import (
 	"encoding/binary"
@@ -12,18 +12,18 @@ import (
 )
 
 // countTargets is one target per built-in template, as counting sees them.
-func countTargets(t testing.TB) map[string]*aggregate {
-	aggs := map[string]*aggregate{}
+func countTargets(t testing.TB) map[string]*Aggregate {
+	aggs := map[string]*Aggregate{}
 	for _, id := range forms.TemplateIDs() {
 		f, _ := forms.Template(id)
-		aggs["t-"+id] = &aggregate{Target: *tally.NewTarget("t-"+id, &f), form: &f}
+		aggs["t-"+id] = &Aggregate{Target: *tally.NewTarget("t-"+id, &f), Form: &f}
 	}
 	return aggs
 }
 
 // randomGrades answers each choice and score question of f, leaving some out.
-func randomGrades(rng *rand.Rand, target string, f *forms.Form) gradesPlain {
-	g := gradesPlain{Target: target, Choices: map[string]string{}, Scores: map[string]int{}}
+func randomGrades(rng *rand.Rand, target string, f *forms.Form) Grades {
+	g := Grades{Target: target, Choices: map[string]string{}, Scores: map[string]int{}}
 	for _, q := range f.Questions {
 		if rng.IntN(8) == 0 {
 			continue
@@ -47,8 +47,8 @@ func TestCountingByPositionEqualsCountingByName(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for i := 0; i < 3000; i++ {
 		a := slow["t-"+forms.TemplateIDs()[i%len(forms.TemplateIDs())]]
-		g := randomGrades(rng, a.ID, a.form)
-		plain := encodeGrades(g)
+		g := randomGrades(rng, a.ID, a.Form)
+		plain := EncodeGrades(g)
 		if i%10 == 0 {
 			plain, _ = json.Marshal(g)
 		}
@@ -59,7 +59,7 @@ func TestCountingByPositionEqualsCountingByName(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		slow[target].Add(slow[target].form, choices, scores)
+		slow[target].Add(slow[target].Form, choices, scores)
 	}
 	c.flush()
 	for id, a := range slow {
@@ -73,18 +73,18 @@ func TestCountingByPositionEqualsCountingByName(t *testing.T) {
 // target, question or option, a score over the maximum, a question twice,
 // trailing or missing bytes is an error, and counts nothing.
 func TestCountingRefusesWhatTheFormDoesNotHave(t *testing.T) {
-	good := gradesPlain{Target: "t-diem-100", Choices: map[string]string{"level": "htt"}, Scores: map[string]int{"s1": 20, "s2": 3}}
+	good := Grades{Target: "t-diem-100", Choices: map[string]string{"level": "htt"}, Scores: map[string]int{"s1": 20, "s2": 3}}
 	bad := map[string][]byte{
-		"unknown target":       encodeGrades(gradesPlain{Target: "t-nobody", Choices: good.Choices}),
-		"unknown question":     encodeGrades(gradesPlain{Target: good.Target, Choices: map[string]string{"nope": "htt"}}),
-		"unknown option":       encodeGrades(gradesPlain{Target: good.Target, Choices: map[string]string{"level": "nope"}}),
-		"score over max":       encodeGrades(gradesPlain{Target: good.Target, Scores: map[string]int{"s1": 21}}),
-		"a score as choice":    encodeGrades(gradesPlain{Target: good.Target, Choices: map[string]string{"s1": "htt"}}),
+		"unknown target":       EncodeGrades(Grades{Target: "t-nobody", Choices: good.Choices}),
+		"unknown question":     EncodeGrades(Grades{Target: good.Target, Choices: map[string]string{"nope": "htt"}}),
+		"unknown option":       EncodeGrades(Grades{Target: good.Target, Choices: map[string]string{"level": "nope"}}),
+		"score over max":       EncodeGrades(Grades{Target: good.Target, Scores: map[string]int{"s1": 21}}),
+		"a score as choice":    EncodeGrades(Grades{Target: good.Target, Choices: map[string]string{"s1": "htt"}}),
 		"choice twice":         binaryGrades("t-diem-100", 2, "level", "htt", "level", "htt", 0),
 		"score twice":          binaryGrades("t-diem-100", 0, 2, "s1", 3, "s1", 4),
 		"out of order":         binaryGrades("t-diem-100", 0, 2, "s2", 3, "s1", 4),
-		"trailing bytes":       append(encodeGrades(good), 0),
-		"truncated":            encodeGrades(good)[:20],
+		"trailing bytes":       append(EncodeGrades(good), 0),
+		"truncated":            EncodeGrades(good)[:20],
 		"empty":                {},
 		"unknown version":      {0x03, 0},
 		"json, score over max": []byte(`{"t":"t-diem-100","s":{"s1":1000}}`),
@@ -104,7 +104,7 @@ func TestCountingRefusesWhatTheFormDoesNotHave(t *testing.T) {
 			t.Errorf("%s: %d ballots counted from bad plaintexts", id, a.Ballots)
 		}
 	}
-	err := c.count(encodeGrades(good))
+	err := c.count(EncodeGrades(good))
 	c.flush()
 	if err != nil || aggs[good.Target].Ballots != 1 {
 		t.Fatalf("the good ballot: %v", err)
@@ -128,8 +128,8 @@ func binaryGrades(parts ...any) []byte {
 }
 
 func FuzzCount(f *testing.F) {
-	f.Add(encodeGrades(gradesPlain{Target: "t-diem-100", Choices: map[string]string{"level": "htt"}, Scores: map[string]int{"s1": 3}}))
-	f.Add(encodeGrades(gradesPlain{Target: "t-to-chuc-co-so-dang", Choices: map[string]string{"c1": "tot", "level": "htt"}}))
+	f.Add(EncodeGrades(Grades{Target: "t-diem-100", Choices: map[string]string{"level": "htt"}, Scores: map[string]int{"s1": 3}}))
+	f.Add(EncodeGrades(Grades{Target: "t-to-chuc-co-so-dang", Choices: map[string]string{"c1": "tot", "level": "htt"}}))
 	f.Add([]byte(`{"t":"t-diem-100","c":{"level":"htt"},"s":{"s2":20}}`))
 	f.Add([]byte(`{"t":"t-diem-100","s":{"s1":1000}}`))
 	f.Fuzz(func(t *testing.T, plain []byte) {

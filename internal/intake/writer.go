@@ -1,6 +1,7 @@
-package service
+package intake
 
 import (
+	"sync"
 	"time"
 
 	"ballot/internal/apperr"
@@ -43,34 +44,56 @@ func (r result) outcome() string {
 // writes only those that pass, and answers after the synced commit — so
 // concurrent submissions share an fsync and none is acknowledged unsynced.
 type writer struct {
-	s     *Service
+	in    *Intake
 	queue chan *pending
 	max   int
-	quit  chan struct{}
-	done  chan struct{}
+	// mu orders submitters against stop: a submitter queues only under
+	// the read lock and while open, so once stop has taken the write lock
+	// every queued submission is in the queue, and the writer answers
+	// them all before it ends.
+	mu      sync.RWMutex
+	open    bool
+	started bool
+	quit    chan struct{}
+	done    chan struct{}
 }
 
-func startWriter(s *Service, size, max int) *writer {
-	w := &writer{s: s, queue: make(chan *pending, size), max: max, quit: make(chan struct{}), done: make(chan struct{})}
+func newWriter(in *Intake, size, max int) *writer {
+	return &writer{in: in, queue: make(chan *pending, size), max: max, quit: make(chan struct{}), done: make(chan struct{})}
+}
+
+// start runs the writer (once).
+func (w *writer) start() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started {
+		return
+	}
+	w.started, w.open = true, true
 	go w.run()
-	return w
 }
 
-// submit queues p and waits for its answer; a full queue answers busy at
-// once, with nothing stored.
+// submit queues p and waits for its answer; a full queue, or a writer not
+// running, answers busy at once, with nothing stored.
 func (w *writer) submit(p *pending) result {
 	p.reply = make(chan result, 1)
-	select {
-	case <-w.quit:
+	w.mu.RLock()
+	if !w.open {
+		w.mu.RUnlock()
 		return result{err: busy()}
-	default:
+	}
+	if err := w.in.opt.Fault("queue"); err != nil {
+		w.mu.RUnlock()
+		return result{err: apperr.Wrap(err)}
 	}
 	select {
 	case w.queue <- p:
-		w.s.metrics.QueueLength.Set(float64(len(w.queue)))
+		w.in.metrics.queueLength.Set(float64(len(w.queue)))
 	default:
+		w.mu.RUnlock()
 		return result{err: busy()}
 	}
+	w.mu.RUnlock()
 	return <-p.reply
 }
 
@@ -80,7 +103,16 @@ func busy() error {
 	return e
 }
 
+// stop refuses new submissions, lets the writer answer every queued one,
+// and waits for it to end.
 func (w *writer) stop() {
+	w.mu.Lock()
+	wasOpen := w.open
+	w.open = false
+	w.mu.Unlock()
+	if !wasOpen {
+		return
+	}
 	close(w.quit)
 	<-w.done
 }
@@ -93,37 +125,40 @@ func (w *writer) run() {
 		case p := <-w.queue:
 			batch = append(batch[:0], p)
 		case <-w.quit:
-			// Answer what is still queued, then stop.
-			for {
-				select {
-				case p := <-w.queue:
-					w.commit([]*pending{p})
-				default:
-					return
-				}
+			// No submitter can queue any more: answer what is queued, in
+			// commits as large as usual, then stop.
+			for len(w.queue) > 0 {
+				batch = w.take(batch[:0])
+				w.commit(batch)
 			}
+			return
 		}
-	drain:
-		for len(batch) < w.max {
-			select {
-			case p := <-w.queue:
-				batch = append(batch, p)
-			default:
-				break drain
-			}
-		}
-		w.s.metrics.QueueLength.Set(float64(len(w.queue)))
+		batch = w.take(batch)
+		w.in.metrics.queueLength.Set(float64(len(w.queue)))
 		w.commit(batch)
 	}
 }
 
+// take adds what is waiting in the queue to batch, up to the cap.
+func (w *writer) take(batch []*pending) []*pending {
+	for len(batch) < w.max {
+		select {
+		case p := <-w.queue:
+			batch = append(batch, p)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
 // commit decides and stores a batch of submissions in one transaction.
 func (w *writer) commit(batch []*pending) {
-	s := w.s
+	in := w.in
 	results := make([]result, len(batch))
 	start := time.Now()
-	err := s.store.Update(func(tx *storage.Tx) error {
-		now := s.now()
+	err := in.store.Update(func(tx *storage.Tx) error {
+		now := in.now()
 		roundsSeen := map[string]*rounds.Round{}
 		batches := map[batchRef]*rounds.Batch{} // batches to save
 		grades := map[string][]storage.Sealed{}
@@ -180,7 +215,7 @@ func (w *writer) commit(batch []*pending) {
 			if err := tx.PutSealed(rid, storage.Grades, recs); err != nil {
 				return err
 			}
-			if err := s.fault("after_ballots"); err != nil {
+			if err := in.opt.Fault("after_ballots"); err != nil {
 				return err
 			}
 			if err := tx.PutSealed(rid, storage.Notes, notes[rid]); err != nil {
@@ -192,17 +227,17 @@ func (w *writer) commit(batch []*pending) {
 				return err
 			}
 		}
-		return s.fault("before_commit")
+		return in.opt.Fault("before_commit")
 	})
-	s.metrics.CommitSeconds.Observe(time.Since(start).Seconds())
+	in.metrics.commitSeconds.Observe(time.Since(start).Seconds())
 	if err != nil {
-		s.log.Error("ballot commit failed", "submissions", len(batch), "err", err)
+		in.opt.Log.Error("ballot commit failed", "submissions", len(batch), "err", err)
 		for i := range results {
 			results[i] = result{err: apperr.Wrap(err)}
 		}
 	} else {
-		s.metrics.Commits.Inc()
-		s.metrics.CommitRequests.Observe(float64(len(batch)))
+		in.metrics.commits.Inc()
+		in.metrics.commitRequests.Observe(float64(len(batch)))
 	}
 	for i, p := range batch {
 		p.reply <- results[i]

@@ -1,13 +1,48 @@
-package service
+// Package ballots is what a sealed ballot holds and how many are counted:
+// the plaintext of a target's grades (a compact binary form) and of a
+// comment, the one padded size of a round's grades, and the engine that
+// opens and counts a round's sealed records on all cores into tally
+// aggregates.
+package ballots
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"maps"
 	"slices"
 
 	"ballot/internal/forms"
 )
+
+// Grades is the plaintext of one sealed grades record: the choices and
+// scores of one ballot about one target. The target is inside the
+// ciphertext, so nothing per-target is visible before counting.
+type Grades struct {
+	Target  string            `json:"t"`
+	Choices map[string]string `json:"c,omitempty"`
+	Scores  map[string]int    `json:"s,omitempty"`
+}
+
+// Note is the plaintext of one sealed comment, stored apart from grades.
+type Note struct {
+	Target   string `json:"t"`
+	Question string `json:"q"`
+	Text     string `json:"x"`
+}
+
+// NotesBlock pads comments to a multiple of its size. Grades are padded to
+// one size per round (GradesSize), so their lengths say nothing.
+const NotesBlock = 2048
+
+// EncodeNote is a comment's plaintext.
+func EncodeNote(n Note) []byte {
+	plain, _ := json.Marshal(n)
+	return plain
+}
+
+// AAD binds a sealed value to its place: its round and its kind of record.
+func AAD(rid string, kind []byte) []byte { return []byte("ballot/" + rid + "/" + string(kind)) }
 
 // Sealed grades are written in a compact binary form, version byte 0x02:
 // the target, then the choices (question, option) and the scores
@@ -17,9 +52,9 @@ const gradesV2 = 0x02
 
 var errBadPlain = errors.New("sealed ballot has a bad format")
 
-// encodeGrades writes g in the binary form (choices and scores in key
+// EncodeGrades writes g in the binary form (choices and scores in key
 // order, so equal ballots encode alike).
-func encodeGrades(g gradesPlain) []byte {
+func EncodeGrades(g Grades) []byte {
 	out := []byte{gradesV2}
 	str := func(s string) { out = binary.AppendUvarint(out, uint64(len(s))); out = append(out, s...) }
 	str(g.Target)
@@ -38,15 +73,15 @@ func encodeGrades(g gradesPlain) []byte {
 	return out
 }
 
-// longestID is the longest id valid.ID accepts (targets, questions, options).
-const longestID = 64
+// LongestID is the longest id valid.ID accepts (targets, questions, options).
+const LongestID = 64
 
-// gradesSize is the padded size of every sealed grades record of a round
+// GradesSize is the padded size of every sealed grades record of a round
 // with forms fs: room for the longest plaintext any of them can give, with
 // the longest target id, so that a sealed record's size tells nothing of
 // its answers, its form or its target. It is a multiple of 64 and counts
 // the sealer's 4-byte length prefix.
-func gradesSize(fs []*forms.Form) int {
+func GradesSize(fs []*forms.Form) int {
 	longest := 0
 	for _, f := range fs {
 		longest = max(longest, longestGrades(f))
@@ -57,7 +92,7 @@ func gradesSize(fs []*forms.Form) int {
 // longestGrades is the longest binary plaintext of a ballot on form f.
 func longestGrades(f *forms.Form) int {
 	str := func(n int) int { return uvarintLen(uint64(n)) + n }
-	n := 1 + str(longestID)
+	n := 1 + str(LongestID)
 	choices, scores := 0, 0
 	for _, q := range f.Questions {
 		switch q.Type {

@@ -1,4 +1,4 @@
-package service
+package ballots
 
 import (
 	"encoding/binary"
@@ -11,7 +11,7 @@ import (
 	"ballot/internal/tally"
 )
 
-// plan is a form's questions in the order encodeGrades writes them (by id),
+// plan is a form's questions in the order EncodeGrades writes them (by id),
 // so a binary ballot is counted by matching ids in sequence instead of
 // building maps: the fast path of counting.
 type plan struct {
@@ -66,21 +66,21 @@ type counter struct {
 
 // slot is where one target's ballots are counted.
 type slot struct {
-	shared *aggregate
+	shared *Aggregate
 	plan   *plan
 	counts []uint32   // compact plans: see plan
-	own    *aggregate // other plans
+	own    *Aggregate // other plans
 }
 
-func newCounter(shared map[string]*aggregate) *counter {
+func newCounter(shared map[string]*Aggregate) *counter {
 	c := &counter{slots: make(map[string]*slot, len(shared))}
 	plans := map[*forms.Form]*plan{}
 	width := 0
 	for _, a := range shared {
-		p := plans[a.form]
+		p := plans[a.Form]
 		if p == nil {
-			p = newPlan(a.form)
-			plans[a.form] = p
+			p = newPlan(a.Form)
+			plans[a.Form] = p
 		}
 		if p.compact() {
 			width += p.width
@@ -88,11 +88,11 @@ func newCounter(shared map[string]*aggregate) *counter {
 	}
 	counts := make([]uint32, width)
 	for id, a := range shared {
-		s := &slot{shared: a, plan: plans[a.form]}
+		s := &slot{shared: a, plan: plans[a.Form]}
 		if s.plan.compact() {
 			s.counts, counts = counts[:s.plan.width:s.plan.width], counts[s.plan.width:]
 		} else {
-			s.own = &aggregate{Target: *tally.NewTarget(id, a.form), form: a.form}
+			s.own = &Aggregate{Target: *tally.NewTarget(id, a.Form), Form: a.Form}
 		}
 		c.slots[id] = s
 	}
@@ -102,7 +102,7 @@ func newCounter(shared map[string]*aggregate) *counter {
 // add counts one ballot's answers (valid for the target's form).
 func (s *slot) add(answers []tally.Answer) {
 	if s.own != nil {
-		s.own.AddAnswers(s.own.form, answers)
+		s.own.AddAnswers(s.own.Form, answers)
 		return
 	}
 	s.counts[0]++
@@ -120,7 +120,7 @@ func (c *counter) flush() {
 		t := &s.shared.Target
 		if s.own != nil {
 			t.Merge(&s.own.Target)
-			s.own = &aggregate{Target: *tally.NewTarget(id, s.own.form), form: s.own.form}
+			s.own = &Aggregate{Target: *tally.NewTarget(id, s.own.Form), Form: s.own.Form}
 			continue
 		}
 		t.Ballots += int(s.counts[0])
@@ -178,7 +178,7 @@ func (c *counter) count(plain []byte) error {
 // countJSON counts a ballot sealed as JSON (the first format), with the
 // same checks.
 func (c *counter) countJSON(plain []byte) error {
-	var g gradesPlain
+	var g Grades
 	if err := json.Unmarshal(plain, &g); err != nil {
 		return errBadPlain
 	}
