@@ -12,7 +12,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"ballot/internal/audit"
 	"ballot/internal/seal"
 	"ballot/internal/storage"
 )
@@ -35,9 +34,6 @@ type Options struct {
 	Fault func(stage string) error
 	// Registry takes the intake's metrics (default: none kept).
 	Registry prometheus.Registerer
-	// Audit records what the intake does that is not a participant's
-	// (making a data key) inside that transaction. Default: nothing.
-	Audit func(tx *storage.Tx, ev audit.Event) error
 }
 
 // Intake is the participants' way in. Start it before submitting; Stop
@@ -67,9 +63,6 @@ func New(store *storage.Store, opt Options) *Intake {
 	}
 	if opt.Fault == nil {
 		opt.Fault = func(string) error { return nil }
-	}
-	if opt.Audit == nil {
-		opt.Audit = func(*storage.Tx, audit.Event) error { return nil }
 	}
 	if opt.Registry == nil {
 		opt.Registry = prometheus.NewRegistry()

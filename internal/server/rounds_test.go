@@ -102,7 +102,7 @@ func TestRoundLifecycleThroughTheAPI(t *testing.T) {
 			}
 		}
 	}
-	want := "bootstrap round.create form.put form.put units.import round.set_key round.patch round.patch round.open user.add token.create round.close"
+	want := "bootstrap round.create form.put form.put units.import round.set_key round.patch round.patch round.open datakey.create user.add token.create round.close"
 	if got := strings.Join(actions, " "); !strings.Contains(got, want) {
 		t.Fatalf("audit actions:\n got %s\nwant %s", got, want)
 	}

@@ -55,8 +55,12 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 			return err
 		}
 		targets = ballots.NewAggregates(units, fs)
-		if err := tx.EachDataKey(rid, opener.AddKey); err != nil {
+		foreign, err := addRegisteredKeys(tx, rid, opener)
+		if err != nil {
 			return apperr.Wrap(err)
+		}
+		if foreign > 0 {
+			return apperr.New(apperr.Conflict, "count.foreign_keys", foreign)
 		}
 		total, _ := tx.CountSealed(rid, storage.Grades)
 		done, err := ballots.CountGrades(sealed(tx, rid, storage.Grades), opener, ballots.AAD(rid, storage.Grades), targets,

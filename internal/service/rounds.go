@@ -120,6 +120,11 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 	if err := s.store.Compact(); err != nil {
 		return nil, "", apperr.Wrap(err)
 	}
+	// This process's data key is made now, so its registration time is
+	// the opening's, not the first ballot's.
+	if _, err := s.intake.DataKey(r); err != nil {
+		s.log.Error("data key at opening", "round", id, "err", err)
+	}
 	return r, privateKey, nil
 }
 

@@ -17,9 +17,6 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 )
 
-// SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 1
-
 // ErrLocked is returned when another process holds the database.
 var ErrLocked = errors.New("the database is in use by another process (is a server running on it?); stop it first, or use --url to talk to the server")
 
@@ -35,6 +32,8 @@ type Store struct {
 type Options struct {
 	// Wait is how long to wait for another process's lock (0: fail at once).
 	Wait time.Duration
+	// Now is the clock of a migration's audit entries; default time.Now.
+	Now func() time.Time
 }
 
 func boltOptions(wait time.Duration) *bolt.Options {
@@ -54,7 +53,10 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path}
-	if err := s.initSchema(); err != nil {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if err := s.initSchema(opt.Now()); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -69,25 +71,6 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.db.Close()
-}
-
-func (s *Store) initSchema() error {
-	return s.db.Update(func(btx *bolt.Tx) error {
-		for _, name := range topBuckets {
-			if _, err := btx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		meta := btx.Bucket(bMeta)
-		v := meta.Get(kSchema)
-		if v == nil {
-			return meta.Put(kSchema, u64(SchemaVersion))
-		}
-		if got := fromU64(v); got != SchemaVersion {
-			return fmt.Errorf("database schema %d, this program reads %d", got, SchemaVersion)
-		}
-		return nil
-	})
 }
 
 // Update runs fn in a read-write transaction, committed (and synced) if fn
@@ -137,7 +120,7 @@ func (s *Store) Compact() error {
 	if err := os.Rename(tmp, s.path); err != nil {
 		return fmt.Errorf("compact: %w", err)
 	}
-	if err := syncDir(filepath.Dir(s.path)); err != nil {
+	if err := SyncDir(filepath.Dir(s.path)); err != nil {
 		return fmt.Errorf("compact: %w", err)
 	}
 	db, err := bolt.Open(s.path, 0o600, boltOptions(0))
@@ -148,7 +131,8 @@ func (s *Store) Compact() error {
 	return nil
 }
 
-func syncDir(dir string) error {
+// SyncDir makes a rename in dir durable.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
@@ -224,8 +208,8 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// VerifyFile checks that path is a sound database of this schema, opening
-// it read-only.
+// VerifyFile checks that path is a sound database of this schema or an
+// older one (migrated when opened), opening it read-only.
 func VerifyFile(path string) error {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 50 * time.Millisecond})
 	if errors.Is(err, berrors.ErrTimeout) {
@@ -236,9 +220,11 @@ func VerifyFile(path string) error {
 	}
 	defer db.Close()
 	return db.View(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bMeta)
-		if meta == nil || fromU64(meta.Get(kSchema)) != SchemaVersion {
-			return fmt.Errorf("%s is not a ballot database of schema %d", path, SchemaVersion)
+		switch v := schemaOf(tx); {
+		case v == 0:
+			return fmt.Errorf("%s is not a ballot database", path)
+		case v > SchemaVersion:
+			return fmt.Errorf("%s has schema %d, this program reads schema %d at most: %w", path, v, SchemaVersion, ErrNewerSchema)
 		}
 		var errs []error
 		for err := range tx.Check() {
@@ -277,5 +263,5 @@ func ReplaceFile(path string, from io.Reader) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return SyncDir(filepath.Dir(path))
 }

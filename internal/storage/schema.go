@@ -1,0 +1,113 @@
+package storage
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ballot/internal/audit"
+	"ballot/internal/seal"
+)
+
+// SchemaVersion is the layout this code reads and writes. A file of an
+// older schema is migrated at open, once, in one transaction that audits
+// each step; a newer one is refused.
+//
+//  1. the first layout
+//  2. every round's data keys are registered in the audit chain
+//     ("datakey.create"), so counting can refuse records sealed under a
+//     key this server never made
+const SchemaVersion = 2
+
+// migrations[i] takes a file from schema i+1 to i+2 and returns what its
+// audit entry says.
+var migrations = []func(t *Tx) (any, error){
+	registerDataKeys,
+}
+
+// ErrNewerSchema is returned for a file written by a newer program.
+var ErrNewerSchema = errors.New("database written by a newer version of ballot")
+
+// initSchema makes a new file's buckets or migrates an older one.
+func (s *Store) initSchema(now time.Time) error {
+	return s.db.Update(func(btx *bolt.Tx) error {
+		for _, name := range topBuckets {
+			if _, err := btx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := btx.Bucket(bMeta)
+		v := meta.Get(kSchema)
+		if v == nil {
+			return meta.Put(kSchema, u64(SchemaVersion))
+		}
+		got := fromU64(v)
+		switch {
+		case got == 0:
+			return fmt.Errorf("%s: unreadable schema version", s.path)
+		case got > SchemaVersion:
+			return fmt.Errorf("%s has schema %d, this program reads schema %d at most: %w; upgrade ballot, or restore the backup taken before the upgrade", s.path, got, SchemaVersion, ErrNewerSchema)
+		}
+		t := &Tx{tx: btx}
+		for from := got; from < SchemaVersion; from++ {
+			detail, err := migrations[from-1](t)
+			if err != nil {
+				return fmt.Errorf("%s: migrating schema %d to %d: %w", s.path, from, from+1, err)
+			}
+			ev := audit.Event{Actor: "system", Action: "schema.migrate",
+				Detail: map[string]any{"from": from, "to": from + 1, "did": detail}}
+			if _, err := t.Audit(ev, now); err != nil {
+				return err
+			}
+		}
+		return meta.Put(kSchema, u64(SchemaVersion))
+	})
+}
+
+// schemaOf reads the schema of an open file (0 if it has none).
+func schemaOf(btx *bolt.Tx) uint64 {
+	meta := btx.Bucket(bMeta)
+	if meta == nil {
+		return 0
+	}
+	return fromU64(meta.Get(kSchema))
+}
+
+// DataKeyEvent is the audit entry that registers a data key of a round:
+// its id and the SHA-256 of its wrapped form.
+func DataKeyEvent(action, rid string, id []byte, wrapped []byte) audit.Event {
+	sum := sha256.Sum256(wrapped)
+	return audit.Event{Actor: "system", Action: action, Detail: map[string]string{
+		"round": rid, "key": hex.EncodeToString(id), "wrapped_sha256": hex.EncodeToString(sum[:])}}
+}
+
+// registerDataKeys (schema 1 → 2) registers every data key already in the
+// file: a file of schema 1 never recorded which keys its server made.
+func registerDataKeys(t *Tx) (any, error) {
+	rounds, err := t.Rounds()
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, r := range rounds {
+		var events []audit.Event
+		err := t.EachDataKey(r.ID, func(id [seal.KeyIDLen]byte, wrapped []byte) error {
+			events = append(events, DataKeyEvent("datakey.register", r.ID, id[:], wrapped))
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range events {
+			if _, err := t.Audit(ev, time.Now()); err != nil {
+				return nil, err
+			}
+			n++
+		}
+	}
+	return map[string]int{"data_keys_registered": n}, nil
+}
