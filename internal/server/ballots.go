@@ -30,7 +30,7 @@ func (s *Server) submitBallots(c *fiber.Ctx) error {
 		return err
 	}
 	var r intake.Receipt
-	err := s.guarded(c.IP(), func() (err error) {
+	err := s.guarded(s.client(c), func() (err error) {
 		r, err = s.svc.Submit(in)
 		return err
 	})

@@ -60,6 +60,9 @@ type consolePage struct {
 	CanCount       bool
 	CanRead        bool
 	Entries        []audit.Entry
+	// NeedsHTTPS: the console was reached over plain HTTP from another
+	// machine, where browsers keep no Secure cookie.
+	NeedsHTTPS bool
 }
 
 func newConsolePage(c *fiber.Ctx, titleKey string) *consolePage {
@@ -124,8 +127,14 @@ func (s *Server) consoleSession(a Access) fiber.Handler {
 
 const sessionKey = "session"
 
+// needsHTTPS reports whether a sign-in could not be kept: the browser came
+// over plain HTTP to another host than this machine.
+func (s *Server) needsHTTPS(c *fiber.Ctx) bool { return !s.secure(c) && !localHost(c) }
+
 func (s *Server) loginPage(c *fiber.Ctx) error {
-	return renderConsole(c, fiber.StatusOK, "login.html", newConsolePage(c, "console.sign_in"))
+	p := newConsolePage(c, "console.sign_in")
+	p.NeedsHTTPS = s.needsHTTPS(c)
+	return renderConsole(c, fiber.StatusOK, "login.html", p)
 }
 
 // login checks a password, throttled per client and per user name.
@@ -136,7 +145,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	name, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("password")
 	p.Name = name
-	client, user := c.IP(), "user:"+name
+	if p.NeedsHTTPS = s.needsHTTPS(c); p.NeedsHTTPS {
+		// The session cookie would be dropped: say why instead of landing
+		// on an empty form, and spend no password hash on it.
+		return renderConsole(c, fiber.StatusForbidden, "login.html", p)
+	}
+	client, user := s.client(c), "user:"+name
 	for _, k := range []string{client, user} {
 		if err := s.signins.check(k); err != nil {
 			p.Error = apperr.Wrap(err).Msg.In(p.Lang)

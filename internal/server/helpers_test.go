@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -60,6 +62,11 @@ func (b *syncBuffer) String() string {
 
 var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
+// viaHTTPS is the proxy the tests' requests come through: app.Test's peer,
+// a TLS-terminating reverse proxy (do sends X-Forwarded-Proto: https), as
+// the console needs HTTPS.
+var viaHTTPS = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")}
+
 func newEnv(t testing.TB) *env { t.Helper(); return newEnvWith(t, service.Options{}) }
 
 // newEnvWith is newEnv with service options (clock and log are set here).
@@ -80,7 +87,7 @@ func newEnvWith(t testing.TB, opt service.Options) *env {
 	if err != nil || !created {
 		t.Fatalf("bootstrap: %v %v", created, err)
 	}
-	return &env{t: t, clock: c, svc: svc, srv: server.New(svc, server.Config{Log: log}), admin: token, logs: logs, passwords: map[string]string{"admin": password}}
+	return &env{t: t, clock: c, svc: svc, srv: server.New(svc, server.Config{Log: log, TrustedProxies: viaHTTPS}), admin: token, logs: logs, passwords: map[string]string{"admin": password}}
 }
 
 // user adds a user of role (scoped to unit) and returns its token.
@@ -147,7 +154,12 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	req.Header.Set("X-Forwarded-Proto", "https")
 	for i := 0; i+1 < len(headers); i += 2 {
+		if strings.EqualFold(headers[i], "Host") {
+			req.Host = headers[i+1]
+			continue
+		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	res, err := e.srv.App.Test(req, -1)

@@ -110,7 +110,7 @@ func (s *Server) enterCode(c *fiber.Ctx) error {
 		return render(c, fiber.StatusOK, "entry.html", p)
 	}
 	var b *intake.Ballot
-	err := s.guarded(c.IP(), func() (err error) {
+	err := s.guarded(s.client(c), func() (err error) {
 		b, err = s.svc.Prepare(p.Code)
 		return err
 	})
@@ -192,7 +192,7 @@ func (s *Server) submitBallot(c *fiber.Ctx) error {
 		p.SubmissionID = uuid.NewString()
 	}
 	var b *intake.Ballot
-	err := s.guarded(c.IP(), func() (err error) {
+	err := s.guarded(s.client(c), func() (err error) {
 		b, err = s.svc.Prepare(p.Code)
 		return err
 	})

@@ -6,6 +6,7 @@ package server
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,9 +30,13 @@ const (
 // Config configures a Server.
 type Config struct {
 	Log *slog.Logger
-	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
-	// X-Forwarded-For names the client; without them the peer address does.
-	TrustedProxies []string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (and X-Forwarded-Proto the scheme); without them the peer
+	// address does (ParseProxies reads them).
+	TrustedProxies []netip.Prefix
+	// TLS says the server is reached over HTTPS on its own listener: it
+	// then sends HSTS.
+	TLS bool
 	// GuessLimit unknown codes per client and GuessWindow (defaults 30 per
 	// 10 minutes); Now is the throttle's clock.
 	GuessLimit  int
@@ -54,6 +59,8 @@ type Server struct {
 	throttle  *throttle
 	signins   *throttle
 	publicURL string
+	proxies   proxies
+	tls       bool
 }
 
 // New builds the application over svc.
@@ -68,7 +75,7 @@ func New(svc *service.Service, cfg Config) *Server {
 		cfg.ReadTimeout = readTimeout
 	}
 	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, throttle: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Now),
-		signins: newThrottle(10, 15*time.Minute, cfg.Now), publicURL: cfg.PublicURL}
+		signins: newThrottle(10, 15*time.Minute, cfg.Now), publicURL: cfg.PublicURL, proxies: cfg.TrustedProxies, tls: cfg.TLS}
 	fc := fiber.Config{
 		AppName:               "ballot",
 		BodyLimit:             MaxBody,
@@ -79,17 +86,18 @@ func New(svc *service.Service, cfg Config) *Server {
 		ErrorHandler:          s.handleError,
 		// Never Prefork: bbolt holds an exclusive lock on the file.
 	}
-	if len(cfg.TrustedProxies) > 0 {
-		// The client is X-Forwarded-For's only when the peer is a trusted
-		// proxy; otherwise it is the peer itself.
-		fc.EnableTrustedProxyCheck, fc.TrustedProxies, fc.ProxyHeader = true, cfg.TrustedProxies, fiber.HeaderXForwardedFor
+	// Fiber believes X-Forwarded-Proto and -Host only from trusted proxies
+	// (none by default); the client's address is s.client's.
+	fc.EnableTrustedProxyCheck = true
+	for _, p := range cfg.TrustedProxies {
+		fc.TrustedProxies = append(fc.TrustedProxies, p.String())
 	}
 	s.App = fiber.New(fc)
 	// A panic anywhere answers 500 and is logged; it never stops the server.
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panic", "route", c.Route().Path, "panic", fmt.Sprint(e))
 	}}))
-	s.App.Use(s.accessLog, securityHeaders)
+	s.App.Use(s.accessLog, s.securityHeaders)
 	s.routes()
 	return s
 }
@@ -182,8 +190,12 @@ func (s *Server) routes() {
 	s.handle("GET", "/metrics", admin, s.metricsHandler())
 }
 
-// securityHeaders applies to every response.
-func securityHeaders(c *fiber.Ctx) error {
+// securityHeaders applies to every response; served over TLS, browsers are
+// told to come back only over HTTPS (HSTS).
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	if s.tls {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "no-referrer")
 	c.Set("X-Frame-Options", "DENY")

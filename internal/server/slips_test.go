@@ -22,7 +22,7 @@ var slipRE = regexp.MustCompile(`<img src="data:image/png;base64,([A-Za-z0-9+/=]
 // the participants' address with the code printed beside it.
 func TestSlipsCarryAQRCodeOfTheirCode(t *testing.T) {
 	e := newEnv(t)
-	e.srv = server.New(e.svc, server.Config{Log: slog.New(slog.NewJSONHandler(e.logs, nil)), PublicURL: "https://phieu.example.vn/"})
+	e.srv = server.New(e.svc, server.Config{Log: slog.New(slog.NewJSONHandler(e.logs, nil)), TrustedProxies: viaHTTPS, PublicURL: "https://phieu.example.vn/"})
 	rid := e.draftRound()
 	r := e.must(201, "POST", "/api/v1/rounds/"+rid+"/batches?format=slips", e.admin, map[string]any{"targets": []string{"d1", "c1"}, "count": 3})
 	if !strings.Contains(r.Header.Get("Content-Type"), "text/html") || strings.Contains(string(r.Body), "<script") {

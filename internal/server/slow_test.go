@@ -15,7 +15,7 @@ import (
 // read timeout loses the connection instead of holding it.
 func TestASlowClientIsCutOff(t *testing.T) {
 	e := newEnv(t)
-	e.srv = server.New(e.svc, server.Config{Log: slog.New(slog.NewJSONHandler(e.logs, nil)), ReadTimeout: 500 * time.Millisecond})
+	e.srv = server.New(e.svc, server.Config{Log: slog.New(slog.NewJSONHandler(e.logs, nil)), TrustedProxies: viaHTTPS, ReadTimeout: 500 * time.Millisecond})
 	base := e.listen()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func TestCodeGuessingIsThrottledPerClient(t *testing.T) {
 	_, _, cs := e.openRound([]string{"c1"}, 3)
 	// app.Test's peer is 0.0.0.0: trust it as a proxy so clients differ
 	// by X-Forwarded-For.
-	e.srv = server.New(e.svc, server.Config{Log: slog.New(slog.NewJSONHandler(e.logs, nil)), TrustedProxies: []string{"0.0.0.0"}, GuessLimit: 5, GuessWindow: time.Minute, Now: e.clock.Now})
+	e.srv = server.New(e.svc, server.Config{Log: slog.New(slog.NewJSONHandler(e.logs, nil)), TrustedProxies: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")}, GuessLimit: 5, GuessWindow: time.Minute, Now: e.clock.Now})
 	from := func(ip string) []string { return []string{"X-Forwarded-For", ip} }
 	unknown := func() string { return codes.New() } // check-valid, matches nothing
 
