@@ -13,12 +13,12 @@ import (
 // runBackup copies a database: offline from --db, or from a running server
 // with --url and an admin token. The copy is checked before it is kept.
 func runBackup(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("backup", stderr)
+	fs := newFlags("backup", stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", ""), "database file (offline)")
 	url := fs.String("url", "", "base URL of a running server (online)")
 	token := fs.String("token", envOr("BALLOT_TOKEN", ""), "an admin API token (with --url)")
 	out := fs.String("out", "", "the backup file to write")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" || (*db == "") == (*url == "") {
@@ -66,11 +66,11 @@ func runBackup(args []string, stdout, stderr io.Writer) error {
 
 // runRestore puts a backup in place of a database no server holds.
 func runRestore(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("restore", stderr)
+	fs := newFlags("restore", stdout, stderr, args)
 	from := fs.String("from", "", "the backup file")
 	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "the database file to restore into")
 	force := fs.Bool("force", false, "replace an existing database")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *from == "" {

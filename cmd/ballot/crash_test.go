@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,11 +29,11 @@ func startServer(t *testing.T, db string) *crashloop.Server {
 // version.)
 func TestEveryAcknowledgedBallotSurvivesKill9(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ballot.db")
-	res, err := crashloop.Run(crashloop.Config{Binary: binary, DB: db, Cycles: 4, Codes: 6000, Workers: 32, Burst: 180 * time.Millisecond})
+	res, err := crashloop.Run(crashloop.Config{Binary: binary, DB: db, Cycles: 4, Codes: 6000, Workers: 32, MinPerCycle: 25, Burst: 120 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Acknowledged < 50 {
+	if res.Acknowledged < 100 {
 		t.Fatalf("only %d acknowledged ballots: the bursts were too small to show anything", res.Acknowledged)
 	}
 	if len(res.Missing) > 0 {
@@ -74,4 +75,33 @@ func TestEveryAcknowledgedBallotSurvivesKill9(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSIGTERMUnderLoadAnswersInFlightAndExitsZero: the real binary gets
+// SIGTERM during bursts of submissions, three times. Each time it answers
+// what is in flight, exits 0 within the bounded wait, and every receipt it
+// answered 201 is counted; `ballot check` finds the file clean.
+func TestSIGTERMUnderLoadAnswersInFlightAndExitsZero(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "ballot.db")
+	res, err := crashloop.Run(crashloop.Config{Binary: binary, DB: db, Cycles: 3, Codes: 5000, Workers: 32, MinPerCycle: 25,
+		Burst: 100 * time.Millisecond, Signal: syscall.SIGTERM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, code := range res.ExitCodes {
+		if code != 0 {
+			t.Fatalf("cycle %d: exit status %d after SIGTERM", i+1, code)
+		}
+	}
+	if len(res.ExitCodes) != 3 {
+		t.Fatalf("%d exit statuses for 3 cycles", len(res.ExitCodes))
+	}
+	if len(res.Missing) > 0 || res.Published != res.Used {
+		t.Fatalf("%d acknowledged receipts not counted; %d published, %d used", len(res.Missing), res.Published, res.Used)
+	}
+	if out, ok := crashloop.Check(binary, db); !ok {
+		t.Fatalf("ballot check:\n%s", out)
+	}
+	t.Logf("%d acknowledged over 3 SIGTERMs, %d answered after the signal, all counted", res.Acknowledged, res.AnsweredAfterSignal)
 }

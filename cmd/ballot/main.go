@@ -1,6 +1,8 @@
 // Command ballot is the whole service in one binary: the server (serve,
-// demo) and the offline tools (user, token, keygen, check) that work on a
-// database no server holds.
+// demo) and the offline tools that work on a database no server holds
+// (user, token, keygen, check, count, tally, report, backup, restore,
+// version). `ballot help` lists them; `ballot help CMD` or `ballot CMD
+// --help` shows one with its flags.
 package main
 
 import (
@@ -11,34 +13,90 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 )
 
-const usage = `ballot — anonymous quality-analysis ballots
+// command is one command of the binary.
+type command struct {
+	name     string // "serve", "user add"
+	synopsis string // its flags, as the usage shows them
+	summary  string // what it does, in a line or two
+	run      func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
 
-Usage:
-  ballot serve   [--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…] [--pprof HOST:PORT]
-  ballot demo    [--db PATH] [--addr HOST:PORT]
-  ballot user add    --db PATH --name NAME --role admin|committee|authority [--unit ID]
-  ballot token create --db PATH --user NAME
-  ballot keygen  [--out FILE]
-  ballot check   --db PATH [--anchor HASH]
-  ballot count   --db PATH --round ID --key-file FILE
-  ballot tally   --db PATH --round ID [--unit ID] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
-  ballot backup  --out FILE (--db PATH | --url URL --token TOKEN)
-  ballot restore --from FILE --db PATH [--force]
-  ballot report  --db PATH --round ID [--unit ID] [--kind KIND] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
+// commands are set at init: their run functions use newFlags, which reads
+// them.
+var commands []command
 
-Flags of serve also come from BALLOT_DB, BALLOT_ADDR, BALLOT_PUBLIC_URL and
-BALLOT_TRUSTED_PROXY.
-Defaults: --db ./ballot.db, --addr 127.0.0.1:8080.
-`
+func init() {
+	commands = []command{
+		{"serve", "[--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…] [--tls-cert FILE --tls-key FILE | --acme-domain NAME] [--redirect-http HOST:PORT] [--backup-dir DIR [--backup-every 1h] [--backup-keep 48]] [--pprof HOST:PORT]",
+			"Runs the service: participants' pages, the console and the JSON API.", serveCmd(false)},
+		{"demo", "[--db PATH] [--addr HOST:PORT] (and every flag of serve)",
+			"Runs the service on a demo database seeded with a province-sized round.", serveCmd(true)},
+		{"user add", "--db PATH --name NAME --role admin|committee|authority [--unit ID]",
+			"Adds a console user and prints its one-time password alone on standard output.", offline(runUserAdd)},
+		{"token create", "--db PATH --user NAME",
+			"Makes an API token for a user and prints it alone on standard output.", offline(runTokenCreate)},
+		{"keygen", "[--out FILE]",
+			"Makes a round key pair: prints the public line, then the secret line (or writes the secret to FILE).", offline(runKeygen)},
+		{"check", "--db PATH [--anchor HASH]",
+			"Checks the file's consistency, each round against its state, and the audit hash chain.", offline(runCheck)},
+		{"count", "--db PATH --round ID --key-file FILE",
+			"Counts a closed round offline with the counting committee's private key.", offline(runCount)},
+		{"tally", "--db PATH --round ID [--unit ID] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]",
+			"Writes a counted round's tally.", offline(runTally)},
+		{"report", "--db PATH --round ID [--unit ID] [--kind KIND] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]",
+			"Writes a counted round's report of ratings.", offline(runReport)},
+		{"backup", "--out FILE (--db PATH | --url URL --token TOKEN)",
+			"Writes a checked hot copy of a database, offline or from a running server.", offline(runBackup)},
+		{"restore", "--from FILE --db PATH [--force]",
+			"Puts a backup in place of a database no server holds.", offline(runRestore)},
+		{"version", "",
+			"Prints the version, the VCS revision it was built from and the database schema it reads.", offline(runVersion)},
+	}
+}
+
+// environment lists every BALLOT_* variable and what it stands for.
+var environment = [][2]string{
+	{"BALLOT_DB", "--db"},
+	{"BALLOT_ADDR", "--addr"},
+	{"BALLOT_PUBLIC_URL", "--public-url"},
+	{"BALLOT_TRUSTED_PROXY", "--trusted-proxy"},
+	{"BALLOT_TLS_CERT", "--tls-cert"},
+	{"BALLOT_TLS_KEY", "--tls-key"},
+	{"BALLOT_ACME_DOMAIN", "--acme-domain"},
+	{"BALLOT_ACME_EMAIL", "--acme-email"},
+	{"BALLOT_REDIRECT_HTTP", "--redirect-http"},
+	{"BALLOT_BACKUP_DIR", "--backup-dir"},
+	{"BALLOT_BACKUP_EVERY", "--backup-every"},
+	{"BALLOT_BACKUP_KEEP", "--backup-keep"},
+	{"BALLOT_PPROF", "--pprof"},
+	{"BALLOT_TOKEN", "--token of backup"},
+}
+
+func usage() string {
+	var b strings.Builder
+	b.WriteString("ballot — anonymous quality-analysis ballots\n\nUsage:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  ballot %-12s %s\n", c.name, c.synopsis)
+	}
+	b.WriteString("\n`ballot help CMD` or `ballot CMD --help` shows a command and its flags.\n\nEnvironment (a flag given wins):\n")
+	for _, e := range environment {
+		fmt.Fprintf(&b, "  %-22s %s\n", e[0], e[1])
+	}
+	b.WriteString("\nDefaults: --db ./ballot.db (demo: ./ballot-demo.db), --addr 127.0.0.1:8080.\n")
+	return b.String()
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		var quiet errShown
+		if !errors.As(err, &quiet) {
 			fmt.Fprintln(os.Stderr, "ballot:", err)
 		}
 		os.Exit(exitCode(err))
@@ -52,14 +110,25 @@ type exitError struct {
 }
 
 func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+
+// errShown is an error whose message was already written (by the flag
+// package, say), with the exit status it asks for.
+type errShown struct{ code int }
+
+func (e errShown) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// errHelp ends a run that printed the help it was asked for: status 0.
+var errHelp = errors.New("help shown")
 
 func exitCode(err error) int {
 	var e exitError
-	if errors.As(err, &e) {
+	var shown errShown
+	switch {
+	case errors.As(err, &e):
 		return e.code
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 2
+	case errors.As(err, &shown):
+		return shown.code
 	}
 	return 1
 }
@@ -67,42 +136,62 @@ func exitCode(err error) int {
 // run dispatches a command line.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
+		fmt.Fprint(stderr, usage())
+		return errShown{2}
 	}
-	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token") {
-		cmd, rest = cmd+" "+rest[0], rest[1:]
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(rest) == 0 {
+			fmt.Fprint(stdout, usage())
+			return nil
+		}
+		return run(ctx, append(rest, "--help"), stdout, stderr)
 	}
-	switch cmd {
-	case "serve":
-		return runServe(ctx, rest, stdout, stderr, false)
-	case "demo":
-		return runServe(ctx, rest, stdout, stderr, true)
-	case "user add":
-		return runUserAdd(rest, stdout, stderr)
-	case "token create":
-		return runTokenCreate(rest, stdout, stderr)
-	case "keygen":
-		return runKeygen(rest, stdout, stderr)
-	case "check":
-		return runCheck(rest, stdout, stderr)
-	case "count":
-		return runCount(rest, stdout, stderr)
-	case "tally":
-		return runTally(rest, stdout, stderr)
-	case "report":
-		return runReport(rest, stdout, stderr)
-	case "backup":
-		return runBackup(rest, stdout, stderr)
-	case "restore":
-		return runRestore(rest, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+	if name == "user" || name == "token" {
+		group := name
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			name, rest = name+" "+rest[0], rest[1:]
+		}
+		if name == group {
+			// "ballot user", "ballot user --help": the group's commands
+			out, status := stderr, 2
+			if wantsHelp(rest) {
+				out, status = stdout, 0
+			}
+			for _, c := range commands {
+				if strings.HasPrefix(c.name, group+" ") {
+					fmt.Fprintf(out, "Usage: ballot %s %s\n  %s\n", c.name, c.synopsis, c.summary)
+				}
+			}
+			if status != 0 {
+				return errShown{status}
+			}
+			return nil
+		}
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	return dispatch(ctx, name, rest, stdout, stderr)
+}
+
+func dispatch(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
+	for _, c := range commands {
+		if c.name == name {
+			err := c.run(ctx, args, stdout, stderr)
+			if errors.Is(err, errHelp) {
+				return nil
+			}
+			return err
+		}
+	}
+	fmt.Fprint(stderr, usage())
+	return exitError{2, fmt.Errorf("unknown command %q", name)}
+}
+
+// offline adapts a command that needs no context.
+func offline(fn func(args []string, stdout, stderr io.Writer) error) func(context.Context, []string, io.Writer, io.Writer) error {
+	return func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return fn(args, stdout, stderr)
+	}
 }
 
 // envOr returns the environment variable name, or def.
@@ -113,9 +202,49 @@ func envOr(name, def string) string {
 	return def
 }
 
-// newFlags makes a flag set that prints its errors to stderr.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+// wantsHelp reports whether args ask for help.
+func wantsHelp(args []string) bool {
+	return slices.ContainsFunc(args, func(a string) bool { return a == "-h" || a == "-help" || a == "--help" })
+}
+
+// newFlags makes the flag set of command name. Its usage — on standard
+// output when help is asked for, on standard error after a bad flag —
+// shows the command's synopsis, what it does, and its flags.
+func newFlags(name string, stdout, stderr io.Writer, args []string) *flag.FlagSet {
 	fs := flag.NewFlagSet("ballot "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	out := stderr
+	if wantsHelp(args) {
+		out = stdout
+	}
+	fs.SetOutput(out)
+	var c command
+	for _, cmd := range commands {
+		if cmd.name == name {
+			c = cmd
+		}
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: ballot %s %s\n\n%s\n", name, c.synopsis, c.summary)
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(out, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
 	return fs
+}
+
+// parse reads a command's flags and refuses anything else on the line.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errShown{2} // the flag package has said what is wrong
+	}
+	if fs.NArg() > 0 {
+		return exitError{2, fmt.Errorf("unexpected argument %q (flags come as --name value; see `%s --help`)", fs.Arg(0), fs.Name())}
+	}
+	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"ballot/internal/service"
 	"ballot/internal/storage"
 	"ballot/internal/tally"
+
+	"golang.org/x/sys/unix"
 )
 
 // cli is the actor of offline commands: whoever holds the database file
@@ -40,12 +42,12 @@ func openOffline(path string) (*service.Service, func(), error) {
 }
 
 func runUserAdd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("user add", stderr)
+	fs := newFlags("user add", stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
 	name := fs.String("name", "", "user name")
 	role := fs.String("role", "", "admin, committee or authority")
 	unit := fs.String("unit", "", "the unit an authority is scoped to")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	svc, done, err := openOffline(*db)
@@ -62,10 +64,10 @@ func runUserAdd(args []string, stdout, stderr io.Writer) error {
 }
 
 func runTokenCreate(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("token create", stderr)
+	fs := newFlags("token create", stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
 	user := fs.String("user", "", "user name")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	svc, done, err := openOffline(*db)
@@ -82,9 +84,9 @@ func runTokenCreate(args []string, stdout, stderr io.Writer) error {
 }
 
 func runKeygen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("keygen", stderr)
+	fs := newFlags("keygen", stdout, stderr, args)
 	out := fs.String("out", "", "write the secret key to this file (mode 0600) instead of standard output")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	kp, err := seal.GenerateKeyPair()
@@ -111,10 +113,10 @@ func runKeygen(args []string, stdout, stderr io.Writer) error {
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", stderr)
+	fs := newFlags("check", stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
 	anchor := fs.String("anchor", "", "an audit chain head printed earlier (e.g. in count minutes)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	svc, done, err := openOffline(*db)
@@ -138,11 +140,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 }
 
 func runCount(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("count", stderr)
+	fs := newFlags("count", stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
 	round := fs.String("round", "", "round id")
 	keyFile := fs.String("key-file", "", "file holding the round's private key (AGE-SECRET-KEY-1…)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *round == "" || *keyFile == "" {
@@ -208,24 +210,28 @@ func newFileFlags(fs *flag.FlagSet, unitHelp string, formats []string) *fileFlag
 	}
 }
 
-// open checks the flags and opens the database.
-func (f *fileFlags) open() (*service.Service, func(), error) {
+// open checks the flags — never a binary format to a terminal — and
+// opens the database.
+func (f *fileFlags) open(stdout io.Writer) (*service.Service, func(), error) {
 	if *f.round == "" {
 		return nil, nil, fmt.Errorf("--round is required")
 	}
 	if !slices.Contains(f.formats, *f.format) {
 		return nil, nil, fmt.Errorf("--format must be one of %v", f.formats)
 	}
+	if *f.out == "" && *f.format == "xlsx" && isTerminal(stdout) {
+		return nil, nil, exitError{2, fmt.Errorf("refusing to write %s to a terminal: give --out FILE (or redirect standard output to a file)", *f.format)}
+	}
 	return openOffline(*f.db)
 }
 
 func runTally(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("tally", stderr)
+	fs := newFlags("tally", stdout, stderr, args)
 	f := newFileFlags(fs, "the subtree to tally (default: all)", export.TallyFormats)
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	svc, done, err := f.open()
+	svc, done, err := f.open(stdout)
 	if err != nil {
 		return err
 	}
@@ -248,13 +254,13 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 }
 
 func runReport(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("report", stderr)
+	fs := newFlags("report", stdout, stderr, args)
 	f := newFileFlags(fs, "the unit whose subtree is reported (default: the root)", export.ReportFormats)
 	kind := fs.String("kind", "", "the kind of targets (default: all)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	svc, done, err := f.open()
+	svc, done, err := f.open(stdout)
 	if err != nil {
 		return err
 	}
@@ -304,4 +310,14 @@ func (p *progressSource) Target(id string) (*tally.Target, error) {
 		}
 	}
 	return t, err
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }

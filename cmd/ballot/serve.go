@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/netip"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +23,10 @@ import (
 )
 
 // Main is the running server. Tests start it directly, without flags.
+// Open starts its parts in order; Close stops them in the reverse order:
+// the HTTP server (in-flight requests answered, within ShutdownTimeout),
+// the service's jobs (schedule, backups), the intake (every queued
+// submission answered), the store.
 type Main struct {
 	DBPath string
 	Addr   string
@@ -30,20 +39,32 @@ type Main struct {
 	// Demo seeds a demo round into an empty database.
 	Demo bool
 	// TrustedProxies name reverse proxies whose X-Forwarded-For is believed.
-	TrustedProxies []string
+	TrustedProxies []netip.Prefix
 	// PublicURL is the participants' address printed on slips.
 	PublicURL string
+	// TLS, when enabled, serves HTTPS; RedirectHTTP then also listens on
+	// plain HTTP there, answering ACME challenges and redirecting the rest.
+	TLS          server.TLSOptions
+	RedirectHTTP string
+	// Backups, when Dir is set, are taken on a schedule.
+	Backups service.BackupSchedule
+	// ShutdownTimeout bounds how long Close waits for in-flight requests;
+	// default 20s.
+	ShutdownTimeout time.Duration
 
-	store  *storage.Store
-	svc    *service.Service
-	srv    *server.Server
-	ln     net.Listener
-	cancel context.CancelFunc
-	done   chan struct{}
+	ln, plainLn net.Listener
+	tlsConfig   *tls.Config
+	redirect    *http.Server
+	store       *storage.Store
+	svc         *service.Service
+	srv         *server.Server
+	served      chan struct{}
 }
 
-// Open opens the database, creates the first admin on an empty one, applies
-// any scheduled change missed while down, and starts listening.
+// Open listens first — so a taken port fails before anything is written —
+// then opens the database, creates the first admin on an empty one,
+// applies any scheduled change missed while down, starts the schedule and
+// the backups, and serves.
 func (m *Main) Open() error {
 	if m.Stdout == nil {
 		m.Stdout = io.Discard
@@ -53,6 +74,12 @@ func (m *Main) Open() error {
 	}
 	if m.ScheduleEvery <= 0 {
 		m.ScheduleEvery = time.Second
+	}
+	if m.ShutdownTimeout <= 0 {
+		m.ShutdownTimeout = 20 * time.Second
+	}
+	if err := m.listen(); err != nil {
+		return err
 	}
 	store, err := storage.Open(m.DBPath, storage.Options{})
 	if err != nil {
@@ -75,41 +102,128 @@ func (m *Main) Open() error {
 	if err := m.svc.ApplySchedule(); err != nil {
 		m.Log.Warn("schedule at start", "err", err)
 	}
-	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies, PublicURL: m.PublicURL})
-	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
-		return err
+	if err := m.svc.Intake().MakeKeys(); err != nil {
+		return fmt.Errorf("data keys: %w", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel, m.done = cancel, make(chan struct{})
-	go m.svc.RunSchedule(ctx, m.ScheduleEvery)
+	m.svc.StartSchedule(m.ScheduleEvery)
+	if m.Backups.Dir != "" {
+		if err := m.svc.StartBackups(m.Backups); err != nil {
+			return err
+		}
+	}
+	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies, PublicURL: m.PublicURL, TLS: m.tlsConfig != nil})
+	ln := m.ln
+	if m.tlsConfig != nil {
+		ln = tls.NewListener(ln, m.tlsConfig)
+	}
+	m.served = make(chan struct{})
 	go func() {
-		defer close(m.done)
-		if err := m.srv.App.Listener(m.ln); err != nil {
+		defer close(m.served)
+		if err := m.srv.App.Listener(ln); err != nil {
 			m.Log.Error("server stopped", "err", err)
 		}
 	}()
-	fmt.Fprintf(m.Stdout, "ballot listening on http://%s (database %s)\n", m.ln.Addr(), m.DBPath)
+	if m.redirect != nil {
+		go m.redirect.Serve(m.plainLn)
+	}
+	fmt.Fprintf(m.Stdout, "ballot listening on %s (database %s)\n", m.URL(), m.DBPath)
+	if m.redirect != nil {
+		fmt.Fprintf(m.Stdout, "plain HTTP on %s redirects to HTTPS\n", m.plainLn.Addr())
+	}
+	if w := m.plainWarning(); w != "" {
+		fmt.Fprintln(m.Stdout, w)
+	}
 	return nil
 }
 
+// listen opens the listeners and the TLS configuration; a failure is one
+// clear line, before the database is touched.
+func (m *Main) listen() error {
+	if m.RedirectHTTP != "" && !m.TLS.Enabled() {
+		return errors.New("--redirect-http needs --tls-cert/--tls-key or --acme-domain")
+	}
+	ln, err := net.Listen("tcp", m.Addr)
+	if err != nil {
+		return listenError(m.Addr, err)
+	}
+	m.ln = ln
+	if m.TLS.Enabled() {
+		if m.TLS.ACMECache == "" {
+			// next to the database, where its backups and unit files are
+			m.TLS.ACMECache = filepath.Join(filepath.Dir(m.DBPath), "acme")
+		}
+		m.TLS.Log = m.Log
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		var redirect http.Handler
+		if m.tlsConfig, redirect, err = m.TLS.Config(port); err != nil {
+			return err
+		}
+		if m.RedirectHTTP != "" {
+			if m.plainLn, err = net.Listen("tcp", m.RedirectHTTP); err != nil {
+				return listenError(m.RedirectHTTP, err)
+			}
+			m.redirect = &http.Server{Handler: redirect, ReadHeaderTimeout: 10 * time.Second}
+		}
+	}
+	return nil
+}
+
+// listenError says in one line why an address cannot be listened on.
+func listenError(addr string, err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		err = op.Err
+	}
+	return fmt.Errorf("cannot listen on %s: %v", addr, err)
+}
+
+// plainWarning is what serve says when it serves plain HTTP to other
+// machines with no TLS proxy in front: the console cannot sign in there.
+func (m *Main) plainWarning() string {
+	if m.tlsConfig != nil || len(m.TrustedProxies) > 0 {
+		return ""
+	}
+	host, _, _ := net.SplitHostPort(m.ln.Addr().String())
+	if a, err := netip.ParseAddr(host); err == nil && a.IsLoopback() {
+		return ""
+	}
+	return "WARNING: serving plain HTTP on " + m.ln.Addr().String() + ". Participants' pages work, but the console needs HTTPS:\n" +
+		"  browsers keep no sign-in over plain HTTP from another machine. Give --tls-cert and --tls-key (or\n" +
+		"  --acme-domain), or put a TLS reverse proxy in front with --trusted-proxy (README: Running it for real)."
+}
+
 // URL is the server's base URL.
-func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
+func (m *Main) URL() string {
+	scheme := "http"
+	if m.tlsConfig != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + m.ln.Addr().String()
+}
 
 // Service is the running service.
 func (m *Main) Service() *service.Service { return m.svc }
 
-// Close stops the server and closes the database.
+// Close stops what Open started, in reverse order; it may be called after
+// a failed Open.
 func (m *Main) Close() error {
 	var errs []error
-	if m.cancel != nil {
-		m.cancel()
-	}
 	if m.srv != nil {
-		errs = append(errs, m.srv.App.ShutdownWithTimeout(10*time.Second))
+		errs = append(errs, m.srv.App.ShutdownWithTimeout(m.ShutdownTimeout))
 		// Shutdown only closes a listener that Serve has registered; one
 		// still starting would serve on, so close it here too.
 		m.ln.Close()
-		<-m.done
+		<-m.served
+	} else if m.ln != nil {
+		m.ln.Close()
+	}
+	if m.redirect != nil {
+		errs = append(errs, m.redirect.Close())
+	} else if m.plainLn != nil {
+		m.plainLn.Close()
+	}
+	if m.svc != nil {
+		m.svc.Close()
 	}
 	if m.store != nil {
 		errs = append(errs, m.store.Close())
@@ -117,25 +231,48 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
+func serveCmd(isDemo bool) func(context.Context, []string, io.Writer, io.Writer) error {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		return runServe(ctx, args, stdout, stderr, isDemo)
+	}
+}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo bool) error {
 	name, defDB := "serve", "./ballot.db"
 	if isDemo {
 		name, defDB = "demo", "./ballot-demo.db"
 	}
-	fs := newFlags(name, stderr)
+	fs := newFlags(name, stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", defDB), "database file")
-	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address")
-	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips (default: the address a request came to)")
+	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address; 0.0.0.0:443 serves every network (with TLS)")
+	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips")
 	profile := fs.String("pprof", envOr("BALLOT_PPROF", ""), "serve Go's profiles (net/http/pprof) on this address, e.g. 127.0.0.1:6060 (default: off)")
-	proxies := fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client")
-	if err := fs.Parse(args); err != nil {
+	proxies := fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the client")
+	cert := fs.String("tls-cert", envOr("BALLOT_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, full chain); a renewed file is picked up without restart")
+	key := fs.String("tls-key", envOr("BALLOT_TLS_KEY", ""), "the certificate's private key (PEM)")
+	acme := fs.String("acme-domain", envOr("BALLOT_ACME_DOMAIN", ""), "serve HTTPS with certificates from Let's Encrypt for these comma-separated names (the host must be reachable on port 443 or --redirect-http :80); cache in acme/ next to the database")
+	acmeEmail := fs.String("acme-email", envOr("BALLOT_ACME_EMAIL", ""), "contact address for the ACME account (optional)")
+	redirect := fs.String("redirect-http", envOr("BALLOT_REDIRECT_HTTP", ""), "also listen on plain HTTP here (e.g. :80), redirecting to HTTPS and answering ACME challenges")
+	backupDir := fs.String("backup-dir", envOr("BALLOT_BACKUP_DIR", ""), "take scheduled backups into this folder (default: none)")
+	backupEvery := fs.String("backup-every", envOr("BALLOT_BACKUP_EVERY", "1h"), "how often to take a scheduled backup")
+	backupKeep := fs.String("backup-keep", envOr("BALLOT_BACKUP_KEEP", "48"), "how many scheduled backups to keep")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
-		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public}
-	for _, p := range strings.Split(*proxies, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			m.TrustedProxies = append(m.TrustedProxies, p)
+		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public, RedirectHTTP: *redirect,
+		TLS: server.TLSOptions{CertFile: *cert, KeyFile: *key, ACMEEmail: *acmeEmail, ACMEDomains: splitList(*acme)}}
+	var err error
+	if m.TrustedProxies, err = server.ParseProxies(*proxies); err != nil {
+		return err
+	}
+	if *backupDir != "" {
+		m.Backups.Dir = *backupDir
+		if m.Backups.Every, err = time.ParseDuration(*backupEvery); err != nil {
+			return fmt.Errorf("--backup-every: %w", err)
+		}
+		if m.Backups.Keep, err = strconv.Atoi(*backupKeep); err != nil {
+			return fmt.Errorf("--backup-keep: %w", err)
 		}
 	}
 	if err := m.Open(); err != nil {
@@ -153,4 +290,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "shutting down")
 	return m.Close()
+}
+
+// splitList splits a comma-separated flag value, dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

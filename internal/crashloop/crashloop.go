@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -31,10 +32,17 @@ type Config struct {
 	Binary  string // the built ballot binary
 	DB      string // the database file (need not exist)
 	Cycles  int
-	Codes   int           // codes issued
-	Workers int           // concurrent submitters
-	Burst   time.Duration // up to this long between start and kill (at least a third of it)
-	Log     io.Writer
+	Codes   int // codes issued
+	Workers int // concurrent submitters
+	// Each cycle waits for MinPerCycle acknowledged ballots (default 20;
+	// at most a minute), then up to Burst more, before the signal — so a
+	// slow, loaded machine still kills mid-load, never before it.
+	MinPerCycle int
+	Burst       time.Duration
+	// Signal ends each cycle: SIGKILL by default (a crash), or SIGTERM (an
+	// operator's stop, after which the server must exit 0).
+	Signal syscall.Signal
+	Log    io.Writer
 }
 
 // Result is what a loop found.
@@ -45,6 +53,10 @@ type Result struct {
 	Missing      []string
 	Token        string
 	PrivateKey   string
+	// With SIGTERM: each cycle's exit status, and how many submissions
+	// were answered after the signal was sent (in flight then).
+	ExitCodes           []int
+	AnsweredAfterSignal int
 }
 
 // Server is the binary serving the database. The binary's process tests
@@ -104,6 +116,22 @@ func (s *Server) Pid() int { return s.cmd.Process.Pid }
 func (s *Server) Kill() {
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	s.cmd.Wait()
+}
+
+// Terminate sends sig and returns the exit status; a server still running
+// after 30 s is killed (status -1).
+func (s *Server) Terminate(sig syscall.Signal) int {
+	s.cmd.Process.Signal(sig)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+		return s.cmd.ProcessState.ExitCode()
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+		return -1
+	}
 }
 
 // Stop ends the server the way an operator would (SIGINT) and waits; one
@@ -187,6 +215,12 @@ func Run(c Config) (*Result, error) {
 		srv.Kill()
 		return nil, fmt.Errorf("open: %d %v", st, err)
 	}
+	if c.MinPerCycle <= 0 {
+		c.MinPerCycle = 20
+	}
+	if c.Signal == 0 {
+		c.Signal = syscall.SIGKILL
+	}
 	var mu sync.Mutex
 	acknowledged := map[string]bool{}
 	for cycle := 0; cycle < c.Cycles; cycle++ {
@@ -196,6 +230,8 @@ func Run(c Config) (*Result, error) {
 			}
 		}
 		stop := make(chan struct{})
+		var signalled atomic.Bool
+		var inCycle, afterSignal atomic.Int64
 		var wg sync.WaitGroup
 		for w := 0; w < c.Workers; w++ {
 			wg.Add(1)
@@ -210,9 +246,13 @@ func Run(c Config) (*Result, error) {
 							{"target": "c", "answers": map[string]any{"s1": 10, "s2": 10, "s3": 5, "s4": 20, "s5": 5, "level": "htnv"}}}}
 						st, r, err := Call("POST", url+"/api/v1/ballots", "", body)
 						if err != nil {
-							return // killed
+							return // killed, or stopped listening
+						}
+						if signalled.Load() {
+							afterSignal.Add(1)
 						}
 						if st == 201 {
+							inCycle.Add(1)
 							mu.Lock()
 							acknowledged[r["receipt"].(string)] = true
 							mu.Unlock()
@@ -221,11 +261,27 @@ func Run(c Config) (*Result, error) {
 				}
 			}(srv.URL)
 		}
-		time.Sleep(c.Burst/3 + time.Duration(rand.Int64N(int64(c.Burst*2/3)+1)))
-		srv.Kill()
+		deadline := time.Now().Add(time.Minute)
+		for inCycle.Load() < int64(c.MinPerCycle) && time.Now().Before(deadline) && len(codes) > 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if inCycle.Load() < int64(c.MinPerCycle) {
+			srv.Kill()
+			close(stop)
+			wg.Wait()
+			return nil, fmt.Errorf("cycle %d: only %d ballots acknowledged in a minute (%d codes left)", cycle+1, inCycle.Load(), len(codes))
+		}
+		time.Sleep(time.Duration(rand.Int64N(int64(c.Burst) + 1)))
+		signalled.Store(true)
+		if c.Signal == syscall.SIGKILL {
+			srv.Kill()
+		} else {
+			res.ExitCodes = append(res.ExitCodes, srv.Terminate(c.Signal))
+		}
 		close(stop)
 		wg.Wait()
-		logf("cycle %d: killed; %d acknowledged so far", cycle+1, len(acknowledged))
+		res.AnsweredAfterSignal += int(afterSignal.Load())
+		logf("cycle %d: %v after %d acknowledged in it; %d acknowledged so far", cycle+1, c.Signal, inCycle.Load(), len(acknowledged))
 	}
 	res.Acknowledged = len(acknowledged)
 

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"context"
 	"time"
 
 	"ballot/internal/apperr"
@@ -47,16 +46,7 @@ func (s *Service) ApplySchedule() error {
 	return first
 }
 
-// RunSchedule applies the schedule every interval until ctx ends.
-func (s *Service) RunSchedule(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			_ = s.ApplySchedule()
-		}
-	}
+// StartSchedule applies the schedule every interval until Close.
+func (s *Service) StartSchedule(interval time.Duration) {
+	s.every(interval, func() { _ = s.ApplySchedule() })
 }

@@ -23,6 +23,7 @@ type Service struct {
 	log     *slog.Logger
 	metrics *Metrics
 	intake  *intake.Intake
+	jobs    jobs
 	// countMu lets one count run at a time.
 	countMu sync.Mutex
 }
@@ -59,9 +60,13 @@ func New(store *storage.Store, opt Options) *Service {
 	return s
 }
 
-// Close stops the ballot intake after answering the submissions already
-// queued.
-func (s *Service) Close() { s.intake.Stop() }
+// Close stops what the service started, in order: its jobs (the schedule,
+// backups; each waited for), then the intake after it has answered every
+// submission already queued. The store stays open: its owner closes it.
+func (s *Service) Close() {
+	s.stopJobs()
+	s.intake.Stop()
+}
 
 // Intake is the participants' way in.
 func (s *Service) Intake() *intake.Intake { return s.intake }

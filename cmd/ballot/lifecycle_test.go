@@ -1,0 +1,88 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAListenFailureIsOneLineAndWritesNothing: a taken port or a malformed
+// --addr ends serve with one line on standard error and exit status 1,
+// before a database is created or a password printed.
+func TestAListenFailureIsOneLineAndWritesNothing(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	for name, addr := range map[string]string{"taken": taken.Addr().String(), "malformed": "no-port-here", "bad port": "127.0.0.1:99999"} {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "ballot.db")
+		stdout, stderr, code := runBinary(t, "serve", "--db", db, "--addr", addr)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "cannot listen on "+addr) {
+			t.Fatalf("%s: exit %d, stderr %q", name, code, stderr)
+		}
+		if name == "taken" && !strings.Contains(stderr, "address already in use") {
+			t.Fatalf("taken: %q does not say the address is in use", stderr)
+		}
+		if stdout != "" {
+			t.Fatalf("%s: printed %q", name, stdout)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Fatalf("%s: wrote %v", name, entries[0].Name())
+		}
+	}
+}
+
+// TestCloseStopsEverythingOpenStarted: after Close, none of the goroutines
+// Open started (server, schedule, backups, intake writer) is left, even
+// with a schedule ticking every millisecond and a submission just made.
+func TestCloseStopsEverythingOpenStarted(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 5; i++ {
+		m := &Main{DBPath: filepath.Join(dir, "ballot.db"), Addr: "127.0.0.1:0", ScheduleEvery: time.Millisecond,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		m.Backups.Dir, m.Backups.Every, m.Backups.Keep = filepath.Join(dir, "backups"), time.Hour, 2
+		if err := m.Open(); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := api(t, "GET", m.URL()+"/healthz", "", nil); st != 200 {
+			t.Fatalf("healthz: %d", st)
+		}
+		time.Sleep(5 * time.Millisecond)
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if left := ourGoroutines(); left != "" {
+			t.Fatalf("after Close, still running:\n%s", left)
+		}
+	}
+}
+
+// ourGoroutines returns the stacks of goroutines running this module's
+// code, other than the test's own.
+func ourGoroutines() string {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		var left []string
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			if strings.Contains(g, "ballot/internal/") && !strings.Contains(g, "testing.tRunner") {
+				left = append(left, g)
+			}
+		}
+		if len(left) == 0 || time.Now().After(deadline) {
+			return strings.Join(left, "\n\n")
+		}
+		time.Sleep(10 * time.Millisecond) // a goroutine on its way out
+	}
+}
