@@ -11,7 +11,8 @@ import (
 )
 
 // runBackup copies a database: offline from --db, or from a running server
-// with --url and an admin token. The copy is checked before it is kept.
+// with --url and an admin token. The copy is checked before it is kept;
+// the code keys go beside it (FILE.keys), taken after it.
 func runBackup(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("backup", stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", ""), "database file (offline)")
@@ -24,44 +25,68 @@ func runBackup(args []string, stdout, stderr io.Writer) error {
 	if *out == "" || (*db == "") == (*url == "") {
 		return errors.New("give --out and one of --db (offline) or --url (online)")
 	}
-	var src io.Reader
+	if _, err := os.Stat(*out); err == nil {
+		return fmt.Errorf("%s exists already", *out)
+	}
+	var database, keys func() (io.ReadCloser, error)
 	if *url != "" {
-		req, err := http.NewRequest("GET", *url+"/api/v1/backup", nil)
-		if err != nil {
-			return err
+		get := func(path string) func() (io.ReadCloser, error) {
+			return func() (io.ReadCloser, error) { return download(*url+path, *token) }
 		}
-		req.Header.Set("Authorization", "Bearer "+*token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		defer res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
-			return fmt.Errorf("backup: %s: %s", res.Status, msg)
-		}
-		src = res.Body
+		database, keys = get("/api/v1/backup"), get("/api/v1/backup/keys")
 	} else {
 		svc, done, err := openOffline(*db)
 		if err != nil {
 			return err
 		}
 		defer done()
-		pr, pw := io.Pipe()
-		go func() {
-			_, err := svc.Backup(cli, pw)
-			pw.CloseWithError(err)
-		}()
-		src = pr
+		pipe := func(write func(io.Writer) error) func() (io.ReadCloser, error) {
+			return func() (io.ReadCloser, error) {
+				pr, pw := io.Pipe()
+				go func() { pw.CloseWithError(write(pw)) }()
+				return pr, nil
+			}
+		}
+		database = pipe(func(w io.Writer) error { _, err := svc.Backup(cli, w); return err })
+		keys = pipe(func(w io.Writer) error { return svc.BackupKeys(cli, w) })
 	}
-	if _, err := os.Stat(*out); err == nil {
-		return fmt.Errorf("%s exists already", *out)
+	src, err := database()
+	if err != nil {
+		return err
 	}
+	defer src.Close()
 	if err := storage.ReplaceFile(*out, src); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	fmt.Fprintln(stdout, "backup written and checked:", *out)
+	ks, err := keys()
+	if err != nil {
+		return err
+	}
+	defer ks.Close()
+	if err := storage.ReplaceKeys(*out, ks); err != nil {
+		return fmt.Errorf("backup of the code keys: %w", err)
+	}
+	fmt.Fprintf(stdout, "backup written and checked: %s (code keys: %s)\n", *out, storage.KeysPath(*out))
 	return nil
+}
+
+// download gets a backup from a running server.
+func download(url, token string) (io.ReadCloser, error) {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+		res.Body.Close()
+		return nil, fmt.Errorf("backup: %s: %s", res.Status, msg)
+	}
+	return res.Body, nil
 }
 
 // runRestore puts a backup in place of a database no server holds.
@@ -96,6 +121,18 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 	}
 	defer f.Close()
 	if err := storage.ReplaceFile(*db, f); err != nil {
+		return err
+	}
+	switch kf, err := os.Open(storage.KeysPath(*from)); {
+	case err == nil:
+		defer kf.Close()
+		if err := storage.ReplaceKeys(*db, kf); err != nil {
+			return err
+		}
+	case os.IsNotExist(err):
+		os.Remove(storage.KeysPath(*db))
+		fmt.Fprintf(stderr, "warning: no %s beside the backup: the codes of rounds not yet counted are unknown in the restored database\n", storage.KeysPath(*from))
+	default:
 		return err
 	}
 	fmt.Fprintln(stdout, "restored", *db, "from", *from)

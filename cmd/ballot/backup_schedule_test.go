@@ -91,12 +91,15 @@ func TestScheduledBackupsUnderLoadRestoreClean(t *testing.T) {
 	srv.Stop()
 
 	entries, _ := os.ReadDir(backups)
-	var names []string
+	var names, all []string
 	for _, e := range entries {
-		names = append(names, e.Name())
+		all = append(all, e.Name())
+		if regexp.MustCompile(`^ballot-\d{8}T\d{6}Z\.db$`).MatchString(e.Name()) {
+			names = append(names, e.Name())
+		}
 	}
-	if len(names) != 2 || !regexp.MustCompile(`^ballot-\d{8}T\d{6}Z\.db$`).MatchString(names[1]) {
-		t.Fatalf("backup folder holds %v, want the newest two", names)
+	if len(names) != 2 || len(all) != 4 || all[1] != names[0]+".keys" || all[3] != names[1]+".keys" {
+		t.Fatalf("backup folder holds %v, want the newest two, each with its code keys", all)
 	}
 	restored := filepath.Join(dir, "restored.db")
 	if out, errOut, code := runBinary(t, "restore", "--from", filepath.Join(backups, names[1]), "--db", restored); code != 0 {

@@ -87,6 +87,10 @@ func (m *Main) Open() error {
 	}
 	m.store = store
 	m.svc = service.New(store, service.Options{Now: m.Now, Log: m.Log})
+	// An erasure a crash left owed is done before anything is served.
+	if err := m.svc.Settle(); err != nil {
+		m.Log.Error("erasure owed at start is not done yet; retried every minute", "err", err)
+	}
 	password, token, created, err := m.svc.Bootstrap()
 	if err != nil {
 		return err
@@ -106,6 +110,7 @@ func (m *Main) Open() error {
 		return fmt.Errorf("data keys: %w", err)
 	}
 	m.svc.StartSchedule(m.ScheduleEvery)
+	m.svc.StartSettling(time.Minute)
 	if m.Backups.Dir != "" {
 		if err := m.svc.StartBackups(m.Backups); err != nil {
 			return err

@@ -89,6 +89,7 @@ var spec = map[string]string{
 	"GET /api/v1/rounds/:rid/report":                "admin authority",
 	"GET /api/v1/rounds/:rid/minutes":               "admin authority",
 	"GET /api/v1/backup":                            "admin",
+	"GET /api/v1/backup/keys":                       "admin",
 	"GET /metrics":                                  "admin",
 }
 

@@ -211,6 +211,18 @@ func sendExport(c *fiber.Ctx, format, name string, write func(io.Writer) error) 
 	return c.Send(buf.Bytes())
 }
 
+// backupKeys answers the code-key file (take it after the database).
+func (s *Server) backupKeys(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="ballot-backup.db.keys"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	var buf bytes.Buffer
+	if err := s.svc.BackupKeys(principal(c), &buf); err != nil {
+		return err
+	}
+	return c.Send(buf.Bytes())
+}
+
 // backup streams a consistent copy of the database.
 func (s *Server) backup(c *fiber.Ctx) error {
 	p := principal(c)

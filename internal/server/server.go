@@ -187,6 +187,7 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/ballots", anyone, s.submitBallots)
 	s.handle("GET", "/api/v1/audit", admin, s.getAudit)
 	s.handle("GET", "/api/v1/backup", admin, s.backup)
+	s.handle("GET", "/api/v1/backup/keys", admin, s.backupKeys)
 	s.handle("GET", "/metrics", admin, s.metricsHandler())
 }
 

@@ -29,6 +29,17 @@ func (s *Service) backup(p auth.Principal, detail any, w io.Writer) (int64, erro
 	return s.store.Backup(w)
 }
 
+// BackupKeys writes the code-key file beside the database to w (take it
+// after the database's backup), and audits who took it. With a backup of
+// the database it restores the codes of rounds not yet counted; without it
+// that backup maps no printed code to its record.
+func (s *Service) BackupKeys(p auth.Principal, w io.Writer) error {
+	if err := s.update(p, "backup.keys", func(*storage.Tx) (any, error) { return nil, nil }); err != nil {
+		return err
+	}
+	return s.store.BackupKeys(w)
+}
+
 // BackupSchedule is where and how often the server backs itself up.
 type BackupSchedule struct {
 	Dir   string
@@ -102,9 +113,9 @@ func (s *Service) backupMetrics() *backupMetrics {
 	return m
 }
 
-// BackupInto writes a checked hot copy into dir, named by its time, and
-// removes the oldest scheduled backups beyond keep. It returns the file
-// and its size.
+// BackupInto writes a checked hot copy into dir, named by its time, with
+// the code keys beside it (the same name and ".keys"), and removes the
+// oldest scheduled backups beyond keep. It returns the file and its size.
 func (s *Service) BackupInto(dir string, keep int) (string, int64, error) {
 	name := "ballot-" + s.now().UTC().Format(backupTime) + ".db"
 	path := filepath.Join(dir, name)
@@ -115,6 +126,17 @@ func (s *Service) BackupInto(dir string, keep int) (string, int64, error) {
 	n, err := s.writeChecked(tmp, map[string]string{"file": name})
 	if err != nil {
 		os.Remove(tmp)
+		return "", 0, err
+	}
+	keysTmp := filepath.Join(dir, "."+name+".keys.tmp")
+	if err := s.writeKeys(keysTmp); err != nil {
+		os.Remove(tmp)
+		os.Remove(keysTmp)
+		return "", 0, err
+	}
+	if err := os.Rename(keysTmp, storage.KeysPath(path)); err != nil {
+		os.Remove(tmp)
+		os.Remove(keysTmp)
 		return "", 0, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -144,6 +166,22 @@ func (s *Service) writeChecked(path string, detail any) (int64, error) {
 		err = storage.VerifyFile(path)
 	}
 	return n, err
+}
+
+// writeKeys writes the code keys to path, synced.
+func (s *Service) writeKeys(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	err = s.store.BackupKeys(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // scheduledBackups lists dir's scheduled backups, oldest first.
@@ -180,7 +218,11 @@ func pruneBackups(dir string, keep int) error {
 	}
 	var errs []error
 	for len(names) > keep {
-		errs = append(errs, os.Remove(filepath.Join(dir, names[0])))
+		old := filepath.Join(dir, names[0])
+		errs = append(errs, os.Remove(old))
+		if err := os.Remove(storage.KeysPath(old)); err != nil && !os.IsNotExist(err) {
+			errs = append(errs, err)
+		}
 		names = names[1:]
 	}
 	return errors.Join(errs...)

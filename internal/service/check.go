@@ -3,6 +3,7 @@ package service
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"ballot/internal/audit"
 	"ballot/internal/codes"
@@ -27,6 +28,16 @@ func (s *Service) Check(anchor string) (*CheckReport, error) {
 	rep := &CheckReport{}
 	if err := s.store.CheckConsistency(); err != nil {
 		rep.Problems = append(rep.Problems, "database pages: "+err.Error())
+	}
+	switch o, err := s.store.Owed(); {
+	case err != nil:
+		return nil, fmt.Errorf("check: %w", err)
+	case o != nil:
+		rep.Problems = append(rep.Problems, fmt.Sprintf("an erasure is still owed (%s): erased data may linger in free pages until the server's next start does it",
+			strings.Join(o.Why, "; ")))
+	}
+	if s.store.LeftoverCompaction() {
+		rep.Problems = append(rep.Problems, "a compaction file lies beside the database (a crash interrupted a compaction): the server's next start removes it")
 	}
 	v := audit.NewVerifier(anchor)
 	err := s.store.View(func(tx *storage.Tx) error {

@@ -16,7 +16,9 @@ type Progress func(stage string, done, total int)
 
 // Count opens a closed round's ballots with the committee's private key,
 // stores the counted aggregates, a shuffled comment list per target and the
-// receipt hashes, erases every per-code record and compacts the file. The
+// receipt hashes, erases every per-code record and the code key, and
+// compacts the file (owed in the same transaction, so a crash before it is
+// done leaves it to the next start). The
 // key is held in memory only while counting. A key that is not the round's
 // counts nothing.
 func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progress) (*rounds.Round, error) {
@@ -130,9 +132,7 @@ func (s *Service) Count(p auth.Principal, rid, privateKey string, progress Progr
 		return nil, err
 	}
 	progress("compact", 0, 1)
-	if err := s.store.Compact(); err != nil {
-		return nil, apperr.Wrap(err)
-	}
+	s.settle("counting " + rid)
 	progress("done", 1, 1)
 	return r, nil
 }

@@ -107,8 +107,9 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 		if err := r.MarkOpen(s.now()); err != nil {
 			return nil, err
 		}
-		// The clear codes of draft batches are erased for good, and the
-		// file compacted below so they do not linger in free pages.
+		// The clear codes of draft batches are erased for good; the
+		// compaction that keeps them out of free pages is owed in this
+		// transaction and done below (or at the next start).
 		if err := tx.EraseClearCodes(id); err != nil {
 			return nil, err
 		}
@@ -117,9 +118,7 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 	if err != nil {
 		return nil, "", err
 	}
-	if err := s.store.Compact(); err != nil {
-		return nil, "", apperr.Wrap(err)
-	}
+	s.settle("opening " + id)
 	// This process's data key is made now, so its registration time is
 	// the opening's, not the first ballot's.
 	if _, err := s.intake.DataKey(r); err != nil {

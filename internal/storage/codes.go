@@ -1,31 +1,9 @@
 package storage
 
 import (
-	"crypto/rand"
-
 	"ballot/internal/codes"
 	"ballot/internal/rounds"
 )
-
-// CodeKey returns round rid's code-hashing key, making one in a writable
-// transaction if there is none. After counting it is gone: nil.
-func (t *Tx) CodeKey(rid string) ([]byte, error) {
-	rb, err := t.roundBucket(rid)
-	if err != nil {
-		return nil, err
-	}
-	if k := rb.Get(kCodeKey); k != nil {
-		return append([]byte(nil), k...), nil
-	}
-	if !t.tx.Writable() {
-		return nil, nil
-	}
-	k := make([]byte, 32)
-	if _, err := rand.Read(k); err != nil {
-		return nil, err
-	}
-	return k, rb.Put(kCodeKey, k)
-}
 
 // PutCode stores a code record under its keyed hash.
 func (t *Tx) PutCode(rid string, key []byte, r *codes.Record) error {
@@ -65,8 +43,10 @@ func (t *Tx) EachCode(rid string, fn func(key []byte, r *codes.Record) error) er
 	})
 }
 
-// EraseCodes deletes every per-code record of round rid: the records, the
-// clear codes and the code key. Compact afterwards so nothing lingers.
+// EraseCodes deletes every per-code record of round rid — the records and
+// the clear codes — and owes the erasure of its code key and a compaction,
+// so nothing lingers (Settle does them after the commit, or at the next
+// start).
 func (t *Tx) EraseCodes(rid string) error {
 	rb, err := t.roundBucket(rid)
 	if err != nil {
@@ -79,7 +59,7 @@ func (t *Tx) EraseCodes(rid string) error {
 			}
 		}
 	}
-	return rb.Delete(kCodeKey)
+	return t.Owe("counting "+rid+": per-code records and the code key", rid)
 }
 
 // PutClearCodes keeps a draft batch's codes for downloading again.
@@ -102,7 +82,8 @@ func (t *Tx) ClearCodes(rid, bid string) ([]string, error) {
 	return list, err
 }
 
-// EraseClearCodes deletes every clear code of round rid.
+// EraseClearCodes deletes every clear code of round rid and owes a
+// compaction, so they do not linger in free pages.
 func (t *Tx) EraseClearCodes(rid string) error {
 	rb, err := t.roundBucket(rid)
 	if err != nil {
@@ -111,7 +92,10 @@ func (t *Tx) EraseClearCodes(rid string) error {
 	if rb.Bucket(bClear) == nil {
 		return nil
 	}
-	return rb.DeleteBucket(bClear)
+	if err := rb.DeleteBucket(bClear); err != nil {
+		return err
+	}
+	return t.Owe("opening "+rid+": clear codes", "")
 }
 
 // CreateBatch gives b a fresh id ("b1", …) and stores it.
@@ -170,5 +154,5 @@ func (t *Tx) Leftovers(rid string) (clearCodes, records, key bool, err error) {
 	if err != nil {
 		return false, false, false, err
 	}
-	return rb.Bucket(bClear) != nil, rb.Bucket(bCodes) != nil, rb.Get(kCodeKey) != nil, nil
+	return rb.Bucket(bClear) != nil, rb.Bucket(bCodes) != nil, rb.Get(kCodeKey) != nil || t.s.keys.get(rid) != nil, nil
 }

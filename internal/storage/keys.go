@@ -19,8 +19,9 @@ var (
 	bForms = []byte("forms")
 	bUnits = []byte("units")
 
-	// Per-code data, erased at count: the code key, the code records and
-	// (until open) the clear codes.
+	// Per-code data, erased at count: the code records and (until open)
+	// the clear codes. The code key was kept here until schema 3; it is now
+	// in the key file (codekeys.go).
 	kCodeKey = []byte("codekey")
 	bCodes   = []byte("codes")
 	bClear   = []byte("clear")

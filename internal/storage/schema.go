@@ -21,20 +21,24 @@ import (
 //  2. every round's data keys are registered in the audit chain
 //     ("datakey.create"), so counting can refuse records sealed under a
 //     key this server never made
-const SchemaVersion = 2
+//  3. the code keys live in a file beside the database (KeysPath), not in
+//     it; the migration moves them and compacts the file
+const SchemaVersion = 3
 
 // migrations[i] takes a file from schema i+1 to i+2 and returns what its
 // audit entry says.
 var migrations = []func(t *Tx) (any, error){
 	registerDataKeys,
+	moveCodeKeys,
 }
 
 // ErrNewerSchema is returned for a file written by a newer program.
 var ErrNewerSchema = errors.New("database written by a newer version of ballot")
 
-// initSchema makes a new file's buckets or migrates an older one.
-func (s *Store) initSchema(now time.Time) error {
-	return s.db.Update(func(btx *bolt.Tx) error {
+// initSchema makes a new file's buckets or migrates an older one; it
+// reports whether it migrated.
+func (s *Store) initSchema(now time.Time) (migrated bool, err error) {
+	err = s.db.Update(func(btx *bolt.Tx) error {
 		for _, name := range topBuckets {
 			if _, err := btx.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -52,7 +56,7 @@ func (s *Store) initSchema(now time.Time) error {
 		case got > SchemaVersion:
 			return fmt.Errorf("%s has schema %d, this program reads schema %d at most: %w; upgrade ballot, or restore the backup taken before the upgrade", s.path, got, SchemaVersion, ErrNewerSchema)
 		}
-		t := &Tx{tx: btx}
+		t := &Tx{tx: btx, s: s}
 		for from := got; from < SchemaVersion; from++ {
 			detail, err := migrations[from-1](t)
 			if err != nil {
@@ -63,9 +67,11 @@ func (s *Store) initSchema(now time.Time) error {
 			if _, err := t.Audit(ev, now); err != nil {
 				return err
 			}
+			migrated = true
 		}
 		return meta.Put(kSchema, u64(SchemaVersion))
 	})
+	return migrated, err
 }
 
 // schemaOf reads the schema of an open file (0 if it has none).
@@ -110,4 +116,38 @@ func registerDataKeys(t *Tx) (any, error) {
 		}
 	}
 	return map[string]int{"data_keys_registered": n}, nil
+}
+
+// moveCodeKeys (schema 2 → 3) moves every round's code key out of the
+// database into the key file, and owes a compaction so no copy of a key
+// stays in the file's free pages.
+func moveCodeKeys(t *Tx) (any, error) {
+	rounds, err := t.Rounds()
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, r := range rounds {
+		rb, err := t.roundBucket(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		key := rb.Get(kCodeKey)
+		if key == nil {
+			continue
+		}
+		if err := t.s.keys.put(r.ID, key); err != nil {
+			return nil, err
+		}
+		if err := rb.Delete(kCodeKey); err != nil {
+			return nil, err
+		}
+		n++
+	}
+	if n > 0 {
+		if err := t.Owe("schema 3: code keys moved out of the database", ""); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]int{"code_keys_moved": n}, nil
 }

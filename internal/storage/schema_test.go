@@ -1,7 +1,9 @@
 package storage_test
 
 import (
+	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -74,11 +76,26 @@ func TestAnOlderSchemaIsMigratedOnceAndAudited(t *testing.T) {
 		t.Fatal(err)
 	} else {
 		got := actions(t, s)
-		if count(got, "schema.migrate") != 1 || count(got, "datakey.register") != 3 {
+		if count(got, "schema.migrate") != storage.SchemaVersion-1 || count(got, "datakey.register") != 3 {
 			t.Fatalf("after the first open: %d migrations, %d keys registered", count(got, "schema.migrate"), count(got, "datakey.register"))
 		}
 		before = len(got)
 		s.Close()
+	}
+	// schema 3: the code keys of the rounds with codes left the database
+	// file, for the key file beside it, and no copy is left in free pages
+	var keys struct {
+		CodeKeys map[string][]byte `json:"code_keys"`
+	}
+	raw, err := os.ReadFile(storage.KeysPath(path))
+	if err != nil || json.Unmarshal(raw, &keys) != nil || len(keys.CodeKeys) != 3 || keys.CodeKeys["r1"] != nil {
+		t.Fatalf("key file: %v %s", err, raw)
+	}
+	db, _ := os.ReadFile(path)
+	for rid, key := range keys.CodeKeys {
+		if bytes.Contains(db, key) {
+			t.Fatalf("round %s's code key is still in the database file", rid)
+		}
 	}
 	s, err := storage.Open(path, storage.Options{})
 	if err != nil {

@@ -26,6 +26,9 @@ type Store struct {
 	mu   sync.RWMutex
 	db   *bolt.DB
 	path string
+	keys *codeKeys
+	// settling lets one Settle run at a time.
+	settling sync.Mutex
 }
 
 // Options tune Open.
@@ -52,13 +55,26 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	keys, err := loadCodeKeys(path)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &Store{db: db, path: path, keys: keys}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if err := s.initSchema(opt.Now()); err != nil {
+	migrated, err := s.initSchema(opt.Now())
+	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if migrated {
+		// a migration's compaction is part of it
+		if err := s.Settle(); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -78,57 +94,14 @@ func (s *Store) Close() error {
 func (s *Store) Update(fn func(*Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, s: s}) })
 }
 
 // View runs fn in a read-only transaction.
 func (s *Store) View(fn func(*Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
-}
-
-// Compact rewrites the database into a fresh file without its free pages,
-// so erased data does not linger (SPEC §3.9), and swaps it in. Every other
-// transaction waits meanwhile.
-func (s *Store) Compact() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tmp := s.path + ".compact"
-	_ = os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o600, boltOptions(0))
-	if err != nil {
-		return fmt.Errorf("compact: %w", err)
-	}
-	if err := bolt.Compact(dst, s.db, 64<<20); err != nil {
-		dst.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("compact: %w", err)
-	}
-	if err := dst.Sync(); err != nil {
-		dst.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("compact: %w", err)
-	}
-	if err := dst.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("compact: %w", err)
-	}
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("compact: %w", err)
-	}
-	if err := os.Rename(tmp, s.path); err != nil {
-		return fmt.Errorf("compact: %w", err)
-	}
-	if err := SyncDir(filepath.Dir(s.path)); err != nil {
-		return fmt.Errorf("compact: %w", err)
-	}
-	db, err := bolt.Open(s.path, 0o600, boltOptions(0))
-	if err != nil {
-		return fmt.Errorf("compact: reopen: %w", err)
-	}
-	s.db = db
-	return nil
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, s: s}) })
 }
 
 // SyncDir makes a rename in dir durable.

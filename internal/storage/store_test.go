@@ -93,3 +93,30 @@ func TestSecondOpenFailsAtOnce(t *testing.T) {
 		t.Fatal("waited for the lock")
 	}
 }
+
+// TestCompactKeepsTheDatabaseLockedAndUsable: after a compaction the file
+// is still locked against a second process and the store still works; a
+// compaction that cannot start leaves the store as it was.
+func TestCompactKeepsTheDatabaseLockedAndUsable(t *testing.T) {
+	s, path := openStore(t)
+	if err := s.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.Open(path, storage.Options{}); !errors.Is(err, storage.ErrLocked) {
+		t.Fatalf("a second open after compacting: %v", err)
+	}
+	os.Mkdir(path+".compact", 0o700)
+	os.WriteFile(filepath.Join(path+".compact", "x"), nil, 0o600)
+	if err := s.Compact(); err == nil {
+		t.Fatal("a compaction into a folder succeeded")
+	}
+	if _, err := storage.Open(path, storage.Options{}); !errors.Is(err, storage.ErrLocked) {
+		t.Fatalf("a second open after a failed compaction: %v", err)
+	}
+	err := s.Update(func(tx *storage.Tx) error {
+		return tx.CreateRound(&rounds.Round{Title: "after", Year: 2026, State: rounds.Draft, CreatedAt: time.Now()})
+	})
+	if err != nil {
+		t.Fatalf("the store after a failed compaction: %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 // slices never leave it.
 type Tx struct {
 	tx *bolt.Tx
+	s  *Store
 }
 
 func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
