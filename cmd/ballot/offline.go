@@ -144,6 +144,7 @@ func runCount(args []string, stdout, stderr io.Writer) error {
 	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
 	round := fs.String("round", "", "round id")
 	keyFile := fs.String("key-file", "", "file holding the round's private key (AGE-SECRET-KEY-1…)")
+	verify := fs.Bool("verify", false, "recount a counted round and compare with what was stored, changing nothing")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -160,13 +161,29 @@ func runCount(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer done()
-	r, err := svc.Count(cli, *round, string(key), func(stage string, n, total int) {
+	progress := func(stage string, n, total int) {
 		if total > 1 {
 			fmt.Fprintf(stderr, "\r%s: %d / %d", stage, n, total)
 		} else {
 			fmt.Fprintf(stderr, "\n%s", stage)
 		}
-	})
+	}
+	if *verify {
+		rc, err := svc.VerifyCount(cli, *round, string(key), progress)
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return err
+		}
+		for _, d := range rc.Differences {
+			fmt.Fprintln(stdout, "DIFFERS:", d)
+		}
+		if !rc.Matches {
+			return fmt.Errorf("the recount of round %s (%d ballots) does not match what was counted", rc.Round, rc.Ballots)
+		}
+		fmt.Fprintf(stdout, "recount of round %s: %d ballots, matches what was counted\n", rc.Round, rc.Ballots)
+		return nil
+	}
+	r, err := svc.Count(cli, *round, string(key), progress)
 	fmt.Fprintln(stderr)
 	if err != nil {
 		return err

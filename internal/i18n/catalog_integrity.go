@@ -4,10 +4,14 @@ package i18n
 // the integrity check refuse); it joins catalog at init.
 var integrityCatalog = map[Lang]map[string]string{
 	VI: {
-		"count.foreign_keys": "%d bản ghi phiếu được niêm phong bằng một khóa dữ liệu mà máy chủ không hề tạo ra (không có trong nhật ký kiểm tra): tệp dữ liệu đã bị sửa; chưa phiếu nào được kiểm",
+		"count.foreign_keys":   "%d bản ghi phiếu được niêm phong bằng một khóa dữ liệu mà máy chủ không hề tạo ra (không có trong nhật ký kiểm tra): tệp dữ liệu đã bị sửa; chưa phiếu nào được kiểm",
+		"count.no_seal_digest": "nhật ký kiểm tra không ghi dấu các phiếu lúc kết thúc đợt; chưa phiếu nào được kiểm",
+		"count.sealed_changed": "các phiếu được niêm phong đã khác với dấu ghi trong nhật ký kiểm tra lúc kết thúc đợt (mục %d): tệp dữ liệu đã bị sửa; chưa phiếu nào được kiểm",
 	},
 	EN: {
-		"count.foreign_keys": "%d sealed ballot records are under a data key this server never made (none in the audit chain): the file was altered; nothing was counted",
+		"count.foreign_keys":   "%d sealed ballot records are under a data key this server never made (none in the audit chain): the file was altered; nothing was counted",
+		"count.no_seal_digest": "the audit chain anchors no digest of the ballots at closing; nothing was counted",
+		"count.sealed_changed": "the sealed ballots differ from the digest anchored in the audit chain at closing (entry %d): the file was altered; nothing was counted",
 	},
 }
 

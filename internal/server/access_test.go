@@ -90,6 +90,7 @@ var spec = map[string]string{
 	"GET /api/v1/rounds/:rid/minutes":               "admin authority",
 	"GET /api/v1/backup":                            "admin",
 	"GET /api/v1/backup/keys":                       "admin",
+	"POST /api/v1/rounds/:rid/count/verify":         "admin committee",
 	"GET /metrics":                                  "admin",
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"ballot/internal/apperr"
 	"ballot/internal/rounds"
+	"ballot/internal/service"
 )
 
 func (s *Server) createRound(c *fiber.Ctx) error {
@@ -85,12 +86,21 @@ func (s *Server) openRound(c *fiber.Ctx) error {
 	}{r, priv})
 }
 
+// closeRound answers the closed round with the audit entry that anchors
+// its sealed ballots (for the committee to keep).
 func (s *Server) closeRound(c *fiber.Ctx) error {
 	r, err := s.svc.CloseRound(principal(c), c.Params("rid"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(r)
+	a, err := s.svc.ClosingAnchor(r.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(struct {
+		*rounds.Round
+		Closing *service.Anchor `json:"closing"`
+	}{r, a})
 }
 
 func (s *Server) getAudit(c *fiber.Ctx) error {

@@ -175,6 +175,7 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/rounds/:rid/codes/revoke", admin, s.revokeCode)
 	s.handle("GET", "/api/v1/rounds/:rid/turnout", Roles(auth.Admin, auth.Authority), s.turnout)
 	s.handle("POST", "/api/v1/rounds/:rid/count", Roles(auth.Admin, auth.Committee), s.count)
+	s.handle("POST", "/api/v1/rounds/:rid/count/verify", Roles(auth.Admin, auth.Committee), s.verifyCount)
 	s.handle("GET", "/api/v1/rounds/:rid/receipts", anyone, s.receipts)
 	s.handle("GET", "/api/v1/rounds/:rid/tally", Roles(auth.Admin, auth.Authority), s.tally)
 	authority := Roles(auth.Authority)

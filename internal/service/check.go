@@ -46,10 +46,25 @@ func (s *Service) Check(anchor string) (*CheckReport, error) {
 			return err
 		}
 		rep.Rounds = len(rs)
+		anchored, err := readAnchors(tx)
+		if err != nil {
+			return err
+		}
 		for i := range rs {
 			problems, err := checkRound(tx, &rs[i])
 			if err != nil {
 				return err
+			}
+			a := anchored[rs[i].ID]
+			if a == nil {
+				a = &anchors{keys: map[string]string{}}
+			}
+			edits, err := checkAnchored(tx, rs[i].ID, string(rs[i].State), a)
+			if err != nil {
+				return err
+			}
+			for _, e := range edits {
+				problems = append(problems, fmt.Sprintf("round %s: %s", rs[i].ID, e))
 			}
 			rep.Problems = append(rep.Problems, problems...)
 		}

@@ -4,50 +4,104 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 
 	"ballot/internal/audit"
 	"ballot/internal/seal"
 	"ballot/internal/storage"
 )
 
-// registeredKeys returns the data keys that the audit chain registers for
-// round rid (made by a server, or found in the file when it was migrated):
-// key id (hex) → SHA-256 of its wrapped form (hex).
-func registeredKeys(tx *storage.Tx, rid string) (map[string]string, error) {
-	out := map[string]string{}
+// What the audit chain anchors of each round (SPEC §3.10): the data keys a
+// server made, and digests of what the round holds — its sealed records
+// when it closed, what counting stored, its ratings after every change.
+// Anything edited in the file afterwards no longer matches, and `check`
+// or counting names it; only a rewrite of the chain itself after the last
+// anchor someone kept (close and count minutes print them) could hide it.
+
+// anchor is one digest recorded in the chain, with the entry that holds it.
+type anchor struct {
+	digest string
+	seq    uint64
+	hash   string
+}
+
+// anchors is what the chain records of one round.
+type anchors struct {
+	keys                     map[string]string // data key id (hex) → SHA-256 of its wrapped form
+	sealed, counted, ratings *anchor           // the latest of each
+}
+
+// digestDetail is the part of an audit detail that anchors a round.
+type digestDetail struct {
+	Round   string `json:"round"`
+	Key     string `json:"key"`
+	Wrapped string `json:"wrapped_sha256"`
+	Sealed  string `json:"sealed_sha256"`
+	Counted string `json:"counted_sha256"`
+	Ratings string `json:"ratings_sha256"`
+}
+
+// readAnchors reads the whole chain once and returns what it anchors, by
+// round.
+func readAnchors(tx *storage.Tx) (map[string]*anchors, error) {
+	out := map[string]*anchors{}
 	err := tx.AuditEntries(0, func(e audit.Entry) (bool, error) {
-		if e.Action != "datakey.create" && e.Action != "datakey.register" {
+		var d digestDetail
+		if len(e.Detail) == 0 || e.Detail[0] != '{' || json.Unmarshal(e.Detail, &d) != nil || d.Round == "" {
 			return true, nil
 		}
-		var d struct {
-			Round   string `json:"round"`
-			Key     string `json:"key"`
-			Wrapped string `json:"wrapped_sha256"`
+		a := out[d.Round]
+		if a == nil {
+			a = &anchors{keys: map[string]string{}}
+			out[d.Round] = a
 		}
-		if json.Unmarshal(e.Detail, &d) == nil && d.Round == rid {
-			out[d.Key] = d.Wrapped
+		here := func(digest string) *anchor { return &anchor{digest: digest, seq: e.Seq, hash: e.Hash} }
+		switch {
+		case e.Action == "datakey.create" || e.Action == "datakey.register":
+			a.keys[d.Key] = d.Wrapped
+		default:
+			if d.Sealed != "" {
+				a.sealed = here(d.Sealed)
+			}
+			if d.Counted != "" {
+				a.counted = here(d.Counted)
+			}
+			if d.Ratings != "" {
+				a.ratings = here(d.Ratings)
+			}
 		}
 		return true, nil
 	})
 	return out, err
 }
 
-// addRegisteredKeys gives o every stored data key of round rid that the
-// audit chain registers as it is stored, and returns how many sealed
+// roundAnchors is readAnchors for one round (never nil).
+func roundAnchors(tx *storage.Tx, rid string) (*anchors, error) {
+	all, err := readAnchors(tx)
+	if err != nil {
+		return nil, err
+	}
+	if a := all[rid]; a != nil {
+		return a, nil
+	}
+	return &anchors{keys: map[string]string{}}, nil
+}
+
+// trustedKeys returns the stored data keys of round rid that the chain
+// registers as they are stored (to o, if not nil), and how many sealed
 // records (grades and comments) are under any other key: records written
 // by someone who wrapped a key of their own to the round's public key.
-func addRegisteredKeys(tx *storage.Tx, rid string, o *seal.Opener) (foreign int, err error) {
-	registered, err := registeredKeys(tx, rid)
-	if err != nil {
-		return 0, err
-	}
+func trustedKeys(tx *storage.Tx, rid string, a *anchors, o *seal.Opener) (foreign int, err error) {
 	trusted := map[[seal.KeyIDLen]byte]bool{}
 	err = tx.EachDataKey(rid, func(id [seal.KeyIDLen]byte, wrapped []byte) error {
 		sum := sha256.Sum256(wrapped)
-		if registered[hex.EncodeToString(id[:])] != hex.EncodeToString(sum[:]) {
+		if a.keys[hex.EncodeToString(id[:])] != hex.EncodeToString(sum[:]) {
 			return nil
 		}
 		trusted[id] = true
+		if o == nil {
+			return nil
+		}
 		return o.AddKey(id, wrapped)
 	})
 	if err != nil {
@@ -65,4 +119,85 @@ func addRegisteredKeys(tx *storage.Tx, rid string, o *seal.Opener) (foreign int,
 		}
 	}
 	return foreign, nil
+}
+
+// checkAnchored compares what round rid holds now with what the chain
+// anchored of it, and describes each difference.
+func checkAnchored(tx *storage.Tx, rid string, state string, a *anchors) ([]string, error) {
+	var out []string
+	foreign, err := trustedKeys(tx, rid, a, nil)
+	if err != nil {
+		return nil, err
+	}
+	if foreign > 0 {
+		out = append(out, fmt.Sprintf("%d sealed records are under a data key the audit chain never registered (forged ballots)", foreign))
+	}
+	compare := func(what string, recorded *anchor, now func(string) (string, error), needed bool) error {
+		got, err := now(rid)
+		if err != nil {
+			return err
+		}
+		switch {
+		case recorded == nil && needed:
+			out = append(out, what+": no digest of it is anchored in the audit chain")
+		case recorded != nil && recorded.digest != got:
+			out = append(out, fmt.Sprintf("%s: differs from the digest anchored in audit entry %d (edited in the file)", what, recorded.seq))
+		}
+		return nil
+	}
+	if state == "closed" || state == "counted" {
+		if err := compare("sealed ballots", a.sealed, tx.SealedDigest, true); err != nil {
+			return nil, err
+		}
+	}
+	if state == "counted" {
+		if err := compare("counted aggregates, comments and receipts", a.counted, tx.CountedDigest, true); err != nil {
+			return nil, err
+		}
+		empty, err := noRatings(tx, rid)
+		if err != nil {
+			return nil, err
+		}
+		if err := compare("ratings, caps and final reports", a.ratings, tx.RatingsDigest, !empty); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// noRatings reports whether round rid has no rating, cap or final report.
+func noRatings(tx *storage.Tx, rid string) (bool, error) {
+	rs, err := tx.Ratings(rid)
+	if err != nil {
+		return false, err
+	}
+	cs, err := tx.Caps(rid)
+	if err != nil {
+		return false, err
+	}
+	fs, err := tx.Finals(rid)
+	return len(rs) == 0 && len(cs) == 0 && len(fs) == 0, err
+}
+
+// Anchor is an audit entry that anchors a digest of a round: print it (the
+// close and count minutes do), and `ballot check --anchor` with its hash
+// later proves the chain up to it was not rewritten.
+type Anchor struct {
+	Digest string `json:"sha256"`
+	Seq    uint64 `json:"audit_seq"`
+	Hash   string `json:"audit_hash"`
+}
+
+// ClosingAnchor returns the entry that anchored round rid's sealed records
+// when it closed (nil before).
+func (s *Service) ClosingAnchor(rid string) (*Anchor, error) {
+	var out *Anchor
+	err := s.store.View(func(tx *storage.Tx) error {
+		a, err := roundAnchors(tx, rid)
+		if err == nil && a.sealed != nil {
+			out = &Anchor{Digest: a.sealed.digest, Seq: a.sealed.seq, Hash: a.sealed.hash}
+		}
+		return err
+	})
+	return out, err
 }

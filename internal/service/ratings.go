@@ -59,6 +59,18 @@ func mayRate(p auth.Principal, in *report.Input, target string) error {
 	return nil
 }
 
+// ratingsAnchored adds to an audit entry's detail the digest of round
+// rid's ratings, caps and final reports after the change, so `check`
+// names any later edit of them in the file.
+func ratingsAnchored(tx *storage.Tx, rid string, detail map[string]any) (any, error) {
+	d, err := tx.RatingsDigest(rid)
+	if err != nil {
+		return nil, err
+	}
+	detail["ratings_sha256"] = d
+	return detail, nil
+}
+
 // Rate records the final level of one target.
 func (s *Service) Rate(p auth.Principal, rid, target string, rin report.RatingIn) (*report.Rating, error) {
 	if err := rin.Check(); err != nil {
@@ -74,7 +86,10 @@ func (s *Service) Rate(p auth.Principal, rid, target string, rin report.RatingIn
 			return nil, err
 		}
 		out = &report.Rating{Unit: target, Level: rin.Level, Decision: rin.Decision, Date: rin.Date, Reason: rin.Reason, By: p.Name, At: s.now().UTC()}
-		return map[string]string{"round": rid, "unit": target, "level": rin.Level, "decision": rin.Decision, "date": rin.Date}, tx.PutRating(rid, out)
+		if err := tx.PutRating(rid, out); err != nil {
+			return nil, err
+		}
+		return ratingsAnchored(tx, rid, map[string]any{"round": rid, "unit": target, "level": rin.Level, "decision": rin.Decision, "date": rin.Date, "reason": rin.Reason})
 	})
 	return out, err
 }
@@ -126,7 +141,7 @@ func (s *Service) ImportRatings(p auth.Principal, rid string, rows []report.Impo
 				return nil, err
 			}
 		}
-		return map[string]any{"round": rid, "ratings": len(rows)}, nil
+		return ratingsAnchored(tx, rid, map[string]any{"round": rid, "ratings": len(rows)})
 	})
 	if err != nil {
 		return 0, err
@@ -162,7 +177,10 @@ func (s *Service) SetCap(p auth.Principal, rid string, cin report.CapIn) (*repor
 		if !found {
 			return nil, apperr.Field("group", "cap.no_group", cin.Group, cin.Unit)
 		}
-		return map[string]any{"round": rid, "unit": cin.Unit, "group": cin.Group, "cap": report.FormatHundredths(h)}, tx.PutCap(rid, c)
+		if err := tx.PutCap(rid, c); err != nil {
+			return nil, err
+		}
+		return ratingsAnchored(tx, rid, map[string]any{"round": rid, "unit": cin.Unit, "group": cin.Group, "cap": report.FormatHundredths(h)})
 	})
 	return c, err
 }
@@ -181,7 +199,10 @@ func (s *Service) MarkFinal(p auth.Principal, rid string) (*report.Final, error)
 		if _, done := in.Finals[p.Unit]; done {
 			return nil, apperr.New(apperr.Conflict, "rating.locked", p.Unit)
 		}
-		return map[string]string{"round": rid, "unit": p.Unit}, tx.PutFinal(rid, f)
+		if err := tx.PutFinal(rid, f); err != nil {
+			return nil, err
+		}
+		return ratingsAnchored(tx, rid, map[string]any{"round": rid, "unit": p.Unit})
 	})
 	return f, err
 }

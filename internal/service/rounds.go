@@ -127,7 +127,8 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 	return r, privateKey, nil
 }
 
-// CloseRound closes an open round.
+// CloseRound closes an open round and anchors a digest of its sealed
+// records in the audit chain, in the same transaction.
 func (s *Service) CloseRound(p auth.Principal, id string) (*rounds.Round, error) {
 	var r *rounds.Round
 	err := s.update(p, "round.close", func(tx *storage.Tx) (_ any, err error) {
@@ -137,7 +138,20 @@ func (s *Service) CloseRound(p auth.Principal, id string) (*rounds.Round, error)
 		if err := r.MarkClosed(s.now()); err != nil {
 			return nil, err
 		}
-		return map[string]string{"round": id}, tx.PutRound(r)
+		// What the round holds is anchored now: counting checks it.
+		sealed, err := tx.SealedDigest(id)
+		if err != nil {
+			return nil, err
+		}
+		grades, err := tx.CountSealed(id, storage.Grades)
+		if err != nil {
+			return nil, err
+		}
+		notes, err := tx.CountSealed(id, storage.Notes)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"round": id, "sealed_sha256": sealed, "ballots": grades, "comments": notes}, tx.PutRound(r)
 	})
 	return r, err
 }

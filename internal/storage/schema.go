@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"ballot/internal/audit"
+	"ballot/internal/rounds"
 	"ballot/internal/seal"
 )
 
@@ -23,13 +24,18 @@ import (
 //     key this server never made
 //  3. the code keys live in a file beside the database (KeysPath), not in
 //     it; the migration moves them and compacts the file
-const SchemaVersion = 3
+//  4. what a round holds is anchored in the audit chain — its sealed
+//     records at closing, what counting stored, its ratings at every
+//     change — so check names an edit; the migration anchors closed and
+//     counted rounds as they are found
+const SchemaVersion = 4
 
 // migrations[i] takes a file from schema i+1 to i+2 and returns what its
 // audit entry says.
 var migrations = []func(t *Tx) (any, error){
 	registerDataKeys,
 	moveCodeKeys,
+	anchorRounds,
 }
 
 // ErrNewerSchema is returned for a file written by a newer program.
@@ -150,4 +156,37 @@ func moveCodeKeys(t *Tx) (any, error) {
 		}
 	}
 	return map[string]int{"code_keys_moved": n}, nil
+}
+
+// anchorRounds (schema 3 → 4) anchors, as found, the sealed records of
+// every closed or counted round and what counting stored, and the ratings
+// of counted rounds: files of older schemas anchored nothing.
+func anchorRounds(t *Tx) (any, error) {
+	all, err := t.Rounds()
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, r := range all {
+		if r.State != rounds.Closed && r.State != rounds.Counted {
+			continue
+		}
+		d := map[string]any{"round": r.ID, "migrated": true}
+		if d["sealed_sha256"], err = t.SealedDigest(r.ID); err != nil {
+			return nil, err
+		}
+		if r.State == rounds.Counted {
+			if d["counted_sha256"], err = t.CountedDigest(r.ID); err != nil {
+				return nil, err
+			}
+			if d["ratings_sha256"], err = t.RatingsDigest(r.ID); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := t.Audit(audit.Event{Actor: "system", Action: "digest.record", Detail: d}, time.Now()); err != nil {
+			return nil, err
+		}
+		n++
+	}
+	return map[string]int{"rounds_anchored": n}, nil
 }
