@@ -32,7 +32,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "[--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…] [--tls-cert FILE --tls-key FILE | --acme-domain NAME] [--redirect-http HOST:PORT] [--backup-dir DIR [--backup-every 1h] [--backup-keep 48]] [--pprof HOST:PORT]",
+		{"serve", "[--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…] [--tls-cert FILE --tls-key FILE | --acme-domain NAME] [--redirect-http HOST:PORT] [--backup-dir DIR [--backup-every 1h] [--backup-keep 48]] [--committee-key-required] [--pprof HOST:PORT]",
 			"Runs the service: participants' pages, the console and the JSON API.", serveCmd(false)},
 		{"demo", "[--db PATH] [--addr HOST:PORT] (and every flag of serve)",
 			"Runs the service on a demo database seeded with a province-sized round.", serveCmd(true)},
@@ -73,6 +73,7 @@ var environment = [][2]string{
 	{"BALLOT_BACKUP_DIR", "--backup-dir"},
 	{"BALLOT_BACKUP_EVERY", "--backup-every"},
 	{"BALLOT_BACKUP_KEEP", "--backup-keep"},
+	{"BALLOT_COMMITTEE_KEY_REQUIRED", "--committee-key-required (true)"},
 	{"BALLOT_PPROF", "--pprof"},
 	{"BALLOT_TOKEN", "--token of backup"},
 }

@@ -51,6 +51,9 @@ type Main struct {
 	// ShutdownTimeout bounds how long Close waits for in-flight requests;
 	// default 20s.
 	ShutdownTimeout time.Duration
+	// CommitteeKeyRequired: every new round's public key must be set by a
+	// counting-committee user; no admin ever sees a private key.
+	CommitteeKeyRequired bool
 
 	ln, plainLn net.Listener
 	tlsConfig   *tls.Config
@@ -86,7 +89,7 @@ func (m *Main) Open() error {
 		return err
 	}
 	m.store = store
-	m.svc = service.New(store, service.Options{Now: m.Now, Log: m.Log})
+	m.svc = service.New(store, service.Options{Now: m.Now, Log: m.Log, CommitteeKeyRequired: m.CommitteeKeyRequired})
 	// An erasure a crash left owed is done before anything is served.
 	if err := m.svc.Settle(); err != nil {
 		m.Log.Error("erasure owed at start is not done yet; retried every minute", "err", err)
@@ -261,11 +264,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	backupDir := fs.String("backup-dir", envOr("BALLOT_BACKUP_DIR", ""), "take scheduled backups into this folder (default: none)")
 	backupEvery := fs.String("backup-every", envOr("BALLOT_BACKUP_EVERY", "1h"), "how often to take a scheduled backup")
 	backupKeep := fs.String("backup-keep", envOr("BALLOT_BACKUP_KEEP", "48"), "how many scheduled backups to keep")
+	committeeKey := fs.Bool("committee-key-required", envOr("BALLOT_COMMITTEE_KEY_REQUIRED", "") == "true", "every new round's public key must be set by a counting-committee user (no admin sees a private key)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
-		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public, RedirectHTTP: *redirect,
+		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public, RedirectHTTP: *redirect, CommitteeKeyRequired: *committeeKey,
 		TLS: server.TLSOptions{CertFile: *cert, KeyFile: *key, ACMEEmail: *acmeEmail, ACMEDomains: splitList(*acme)}}
 	var err error
 	if m.TrustedProxies, err = server.ParseProxies(*proxies); err != nil {

@@ -45,6 +45,10 @@ type Round struct {
 	ClosesAt     *time.Time `json:"closes_at,omitempty"`
 	MinGroupSize int        `json:"min_group_size"`
 	PublicKey    string     `json:"public_key,omitempty"`
+	// CommitteeKey: the public key must be set by a counting-committee
+	// user, and opening never generates a pair, so no admin ever holds a
+	// private key of the round.
+	CommitteeKey bool       `json:"committee_key_required,omitempty"`
 	State        State      `json:"state"`
 	CreatedAt    time.Time  `json:"created_at"`
 	OpenedAt     *time.Time `json:"opened_at,omitempty"`
@@ -136,6 +140,7 @@ type NewRound struct {
 	OpensAt      *time.Time `json:"opens_at"`
 	ClosesAt     *time.Time `json:"closes_at"`
 	MinGroupSize *int       `json:"min_group_size" validate:"omitempty,gte=3,lte=1000"`
+	CommitteeKey bool       `json:"committee_key_required"`
 }
 
 // New makes a draft round from in, as of now.
@@ -143,7 +148,7 @@ func New(in NewRound, now time.Time) (*Round, error) {
 	if err := valid.Struct(&in, ""); err != nil {
 		return nil, err
 	}
-	r := &Round{Title: in.Title, Year: in.Year, MinGroupSize: DefaultMinGroupSize, State: Draft, CreatedAt: now.UTC()}
+	r := &Round{Title: in.Title, Year: in.Year, MinGroupSize: DefaultMinGroupSize, State: Draft, CreatedAt: now.UTC(), CommitteeKey: in.CommitteeKey}
 	if in.MinGroupSize != nil {
 		r.MinGroupSize = *in.MinGroupSize
 	}

@@ -64,7 +64,7 @@ var spec = map[string]string{
 	"GET /api/v1/rounds":                            "admin authority committee",
 	"GET /api/v1/rounds/:rid":                       "admin authority committee",
 	"PATCH /api/v1/rounds/:rid":                     "admin",
-	"PUT /api/v1/rounds/:rid/key":                   "admin",
+	"PUT /api/v1/rounds/:rid/key":                   "admin committee",
 	"POST /api/v1/rounds/:rid/forms":                "admin",
 	"GET /api/v1/rounds/:rid/forms/:fid":            "anyone",
 	"POST /api/v1/rounds/:rid/units":                "admin",

@@ -161,7 +161,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/rounds", readers, s.listRounds)
 	s.handle("GET", "/api/v1/rounds/:rid", readers, s.getRound)
 	s.handle("PATCH", "/api/v1/rounds/:rid", admin, s.patchRound)
-	s.handle("PUT", "/api/v1/rounds/:rid/key", admin, s.setKey)
+	s.handle("PUT", "/api/v1/rounds/:rid/key", Roles(auth.Admin, auth.Committee), s.setKey)
 	s.handle("POST", "/api/v1/rounds/:rid/forms", admin, s.addForm)
 	s.handle("GET", "/api/v1/rounds/:rid/forms/:fid", anyone, s.getForm)
 	s.handle("POST", "/api/v1/rounds/:rid/units", admin, s.importUnits)

@@ -8,8 +8,10 @@ import (
 	"ballot/internal/storage"
 )
 
-// CreateRound makes a draft round.
+// CreateRound makes a draft round (one whose key the counting committee
+// must set, if the server requires it of every round).
 func (s *Service) CreateRound(p auth.Principal, in rounds.NewRound) (*rounds.Round, error) {
+	in.CommitteeKey = in.CommitteeKey || s.committeeKey
 	r, err := rounds.New(in, s.now())
 	if err != nil {
 		return nil, err
@@ -18,7 +20,7 @@ func (s *Service) CreateRound(p auth.Principal, in rounds.NewRound) (*rounds.Rou
 		if err := tx.CreateRound(r); err != nil {
 			return nil, err
 		}
-		return map[string]any{"round": r.ID, "title": r.Title, "year": r.Year}, nil
+		return map[string]any{"round": r.ID, "title": r.Title, "year": r.Year, "committee_key_required": r.CommitteeKey}, nil
 	})
 	return r, err
 }
@@ -73,6 +75,9 @@ func (s *Service) SetKey(p auth.Principal, id, publicKey string) (*rounds.Round,
 		if err := r.Check(rounds.ActSetKey); err != nil {
 			return nil, err
 		}
+		if r.CommitteeKey && p.Role != auth.Committee {
+			return nil, apperr.New(apperr.Forbidden, "round.key_by_committee")
+		}
 		r.PublicKey = recipient.String()
 		return map[string]string{"round": id, "public_key": r.PublicKey}, tx.PutRound(r)
 	})
@@ -97,6 +102,9 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 			return nil, apperr.New(apperr.Conflict, "round.no_targets")
 		}
 		generated := false
+		if r.PublicKey == "" && r.CommitteeKey {
+			return nil, apperr.New(apperr.Conflict, "round.key_by_committee")
+		}
 		if r.PublicKey == "" {
 			kp, err := seal.GenerateKeyPair()
 			if err != nil {

@@ -24,6 +24,8 @@ type Service struct {
 	metrics *Metrics
 	intake  *intake.Intake
 	jobs    jobs
+	// committeeKey: every round's key must come from the committee.
+	committeeKey bool
 	// countMu lets one count run at a time.
 	countMu sync.Mutex
 }
@@ -42,6 +44,9 @@ type Options struct {
 	// Fault, for tests only, is called at named stages inside the ballot
 	// transaction; an error it returns aborts the transaction there.
 	Fault func(stage string) error
+	// CommitteeKeyRequired makes every new round one whose public key a
+	// counting-committee user must set (serve --committee-key-required).
+	CommitteeKeyRequired bool
 }
 
 // New makes a Service over store and starts its ballot writer; Close stops it.
@@ -52,7 +57,7 @@ func New(store *storage.Store, opt Options) *Service {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics()}
+	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), committeeKey: opt.CommitteeKeyRequired}
 	s.metrics.watchDisk(store)
 	s.intake = intake.New(store, intake.Options{Now: opt.Now, Log: opt.Log, QueueSize: opt.QueueSize,
 		MaxPerCommit: opt.MaxPerCommit, Fault: opt.Fault, Registry: s.metrics.Registry})
