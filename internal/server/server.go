@@ -15,10 +15,10 @@ import (
 	"ballot/internal/service"
 )
 
-// Body limits. The global one bounds what Fiber reads at all; each route
-// then applies its own, smaller one.
+// Body limits of the routes (bodies.go has the rest): MaxBody is the
+// largest, an import of 100,000 units or ratings.
 const (
-	MaxBody      = 32 << 20 // a unit import of 100,000 rows
+	MaxBody      = 32 << 20
 	smallBody    = 64 << 10
 	formBody     = 1 << 20
 	readTimeout  = 30 * time.Second
@@ -33,10 +33,13 @@ type Config struct {
 	// X-Forwarded-For names the client; without them the peer address does.
 	TrustedProxies []string
 	// GuessLimit unknown codes per client and GuessWindow (defaults 30 per
-	// 10 minutes); Now is the throttle's clock.
+	// 10 minutes); Now is the throttles' clock.
 	GuessLimit  int
 	GuessWindow time.Duration
 	Now         func() time.Time
+	// Clients bounds the clients each throttle remembers (default
+	// DefaultClients).
+	Clients int
 	// PublicURL is the participants' address printed on slips (default:
 	// the address the request came to).
 	PublicURL string
@@ -47,13 +50,16 @@ type Config struct {
 
 // Server is the HTTP application.
 type Server struct {
-	App       *fiber.App
-	svc       *service.Service
-	log       *slog.Logger
-	rules     map[string]Access
-	throttle  *throttle
-	signins   *throttle
-	publicURL string
+	App     *fiber.App
+	svc     *service.Service
+	log     *slog.Logger
+	rules   map[string]Access
+	guesses *throttle
+	// signins counts failed sign-ins per client (any user name) and per
+	// user and client, so nobody can lock a user out from elsewhere.
+	signins, signinsOfUser *throttle
+	bodies                 bodies
+	publicURL              string
 }
 
 // New builds the application over svc.
@@ -67,16 +73,22 @@ func New(svc *service.Service, cfg Config) *Server {
 	if cfg.ReadTimeout <= 0 {
 		cfg.ReadTimeout = readTimeout
 	}
-	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, throttle: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Now),
-		signins: newThrottle(10, 15*time.Minute, cfg.Now), publicURL: cfg.PublicURL}
+	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, publicURL: cfg.PublicURL,
+		guesses: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Clients, cfg.Now), bodies: newBodies()}
+	s.signins, s.signinsOfUser = newSigninThrottles(cfg.Clients, cfg.Now)
 	fc := fiber.Config{
-		AppName:               "ballot",
-		BodyLimit:             MaxBody,
-		ReadTimeout:           cfg.ReadTimeout,
-		WriteTimeout:          writeTimeout,
-		IdleTimeout:           idleTimeout,
-		DisableStartupMessage: true,
-		ErrorHandler:          s.handleError,
+		AppName: "ballot",
+		// Bodies stream: fasthttp reads ahead at most prefetch bytes, and
+		// each route takes its own (bodies.go). Multipart forms are parsed
+		// only from a body a route has taken.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    prefetch,
+		ReadTimeout:                  cfg.ReadTimeout,
+		WriteTimeout:                 writeTimeout,
+		IdleTimeout:                  idleTimeout,
+		DisableStartupMessage:        true,
+		ErrorHandler:                 s.handleError,
 		// Never Prefork: bbolt holds an exclusive lock on the file.
 	}
 	if len(cfg.TrustedProxies) > 0 {
@@ -89,7 +101,7 @@ func New(svc *service.Service, cfg Config) *Server {
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panic", "route", c.Route().Path, "panic", fmt.Sprint(e))
 	}}))
-	s.App.Use(s.accessLog, securityHeaders)
+	s.App.Use(dropUnread, s.accessLog, securityHeaders)
 	s.routes()
 	return s
 }
