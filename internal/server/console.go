@@ -136,7 +136,9 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 
 // Sign-in limits: failed sign-ins per client whatever the user name, and
 // per user and client with a slow-down, so that nobody can lock a user out
-// from another address (SPEC §3.11).
+// from another address (SPEC §3.11). A client has at most two sign-ins
+// being checked at once, one per user name, so that it holds at most two
+// places in the queue for password hashing that everyone else waits in.
 const (
 	signinWindow     = 15 * time.Minute
 	signinsPerClient = 30
@@ -155,6 +157,7 @@ func signinPause(n int) time.Duration {
 func newSigninThrottles(clients int, now func() time.Time) (byClient, byUser *throttle) {
 	byClient = newThrottle(signinsPerClient, signinWindow, clients, now)
 	byUser = newThrottle(signinsPerUser, signinWindow, clients, now)
+	byClient.inFlight, byUser.inFlight = 2, 1
 	byUser.slow = signinPause
 	byClient.msg, byUser.msg = "signin.throttled", "signin.throttled"
 	return byClient, byUser

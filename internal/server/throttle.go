@@ -48,6 +48,10 @@ type throttle struct {
 	// slow, if set, is the pause a client must leave after its n-th
 	// failure before its next try (a slow-down before the lockout).
 	slow func(failures int) time.Duration
+	// inFlight, if set, bounds a client's tries being checked at once
+	// (below the limit), so that one client cannot fill a queue others
+	// wait in.
+	inFlight int
 	// msg is the message key of a refusal; it takes the minutes to wait.
 	msg     string
 	now     func() time.Time
@@ -108,8 +112,9 @@ type try struct {
 
 // reserve takes one try for client, or refuses with too_many and a
 // Retry-After: the client used up its window, must wait out its slow-down,
-// or has so many tries in flight that one more could pass the limit and
-// none of them resolved within inFlightWait.
+// or has so many tries in flight (that one more could pass the limit, or
+// as many as it may have at once) and none of them resolved within
+// inFlightWait.
 func (t *throttle) reserve(client string) (*try, error) {
 	id := t.id(client)
 	// The wait is real time, whatever clock the windows run on.
@@ -122,7 +127,7 @@ func (t *throttle) reserve(client string) (*try, error) {
 		if wait := t.refusal(e, now); wait > 0 {
 			return nil, t.refuse(wait)
 		}
-		if int(e.failed+e.inFlight) < t.limit {
+		if int(e.failed+e.inFlight) < t.limit && (t.inFlight == 0 || int(e.inFlight) < t.inFlight) {
 			e.inFlight++
 			return &try{t: t, e: e}, nil
 		}
