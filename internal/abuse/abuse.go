@@ -134,6 +134,7 @@ type Result struct {
 	Requests int
 	Statuses map[int]int // answers by status
 	Cut      int         // requests the server ended without an answer
+	Held     int         // connections still held, unanswered, at the end
 	Took     time.Duration
 	Idle     int64  // the server's anonymous memory just before, bytes
 	Peak     int64  // its peak during the attack
@@ -150,6 +151,9 @@ func (r Result) String() string {
 	}
 	if r.Cut > 0 {
 		st = append(st, fmt.Sprintf("%d cut", r.Cut))
+	}
+	if r.Held > 0 {
+		st = append(st, fmt.Sprintf("%d held", r.Held))
 	}
 	return fmt.Sprintf("%s: %d requests in %s (%s), %.1f MB before, peak %.1f MB; meanwhile %s", r.Name, r.Requests,
 		r.Took.Round(10*time.Millisecond), strings.Join(st, ", "), float64(r.Idle)/1e6, float64(r.Peak)/1e6, r.Legit)
@@ -281,6 +285,40 @@ func (s *Server) body(path, ctype string, size int, chunked bool) int {
 		io.WriteString(conn, "0\r\n\r\n")
 	}
 	return <-answered
+}
+
+// Connections opens n connections that each send half a request and
+// then nothing, holding them for hold (the server cuts each at its read
+// timeout); Statuses counts those answered at once (503 beyond the
+// connection bound), Held those still waiting.
+func (s *Server) Connections(n int, hold time.Duration) func(*Result) {
+	return func(r *Result) {
+		r.Requests = n
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for i := 0; i < n; i++ {
+			c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+			if err != nil {
+				r.Cut++
+				continue
+			}
+			io.WriteString(c, "POST /api/v1/ballots HTTP/1.1\r\nHost: x\r\n")
+			conns = append(conns, c)
+		}
+		time.Sleep(hold)
+		for _, c := range conns {
+			c.SetReadDeadline(time.Now().Add(time.Millisecond))
+			if res, err := http.ReadResponse(bufio.NewReader(c), nil); err == nil {
+				r.Statuses[res.StatusCode]++
+			} else {
+				r.Held++
+			}
+		}
+	}
 }
 
 // Addresses makes a client guess until it is throttled, then sends one
@@ -431,6 +469,9 @@ type Attack struct {
 	Name  string
 	Run   func(*Result)
 	Check func(Result) error
+	// Refuses: the attack may have others refused meanwhile (memory
+	// stays bounded; service does not).
+	Refuses bool
 }
 
 // Attacks are issue 14's attacks by clients without credentials, the
@@ -439,22 +480,34 @@ func (s *Server) Attacks(n int) []Attack {
 	const mib = 1 << 20
 	throttled := 0
 	return []Attack{
-		{"60 wrong passwords for the admin at once from one address", s.SignIns(60), func(r Result) error {
+		{Name: "60 wrong passwords for the admin at once from one address", Run: s.SignIns(60), Check: func(r Result) error {
 			if r.Statuses[401] > 10 {
 				return fmt.Errorf("%d passwords checked, limit 10", r.Statuses[401])
 			}
 			return nil
 		}},
-		{"120 bodies of 31 MiB at once to POST /", s.Bodies("/", "application/x-www-form-urlencoded", 120, 31*mib, false), refused},
-		{"40 bodies of 31 MiB at once to POST /api/v1/ballots", s.Bodies("/api/v1/ballots", "application/json", 40, 31*mib, false), refused},
-		{"120 chunked bodies of 31 MiB at once to POST /ballot", s.Bodies("/ballot", "application/x-www-form-urlencoded", 120, 31*mib, true), refused},
-		{fmt.Sprintf("a throttled client, then one guess from each of %d addresses", n), s.Addresses(n, 16, &throttled), func(r Result) error {
+		{Name: "120 bodies of 31 MiB at once to POST /", Run: s.Bodies("/", "application/x-www-form-urlencoded", 120, 31*mib, false), Check: refused},
+		{Name: "40 bodies of 31 MiB at once to POST /api/v1/ballots", Run: s.Bodies("/api/v1/ballots", "application/json", 40, 31*mib, false), Check: refused},
+		{Name: "120 chunked bodies of 31 MiB at once to POST /ballot", Run: s.Bodies("/ballot", "application/x-www-form-urlencoded", 120, 31*mib, true), Check: refused},
+		{Name: fmt.Sprintf("a throttled client, then one guess from each of %d addresses", n), Run: s.Addresses(n, 16, &throttled), Check: func(r Result) error {
 			if r.Statuses[404] != n || throttled != 429 {
 				return fmt.Errorf("the flood got %v; the throttled client then %d", r.Statuses, throttled)
 			}
 			return nil
 		}},
 	}
+}
+
+// Flood is a connection flood beyond the server's bound of connections:
+// memory stays bounded, but while it lasts newcomers are refused.
+func (s *Server) Flood(n int) Attack {
+	return Attack{Name: fmt.Sprintf("%d connections at once, each sending half a request", n), Run: s.Connections(n, 2*time.Second), Refuses: true,
+		Check: func(r Result) error {
+			if r.Held+r.Statuses[503]+r.Cut != n {
+				return fmt.Errorf("%v, %d held", r.Statuses, r.Held)
+			}
+			return nil
+		}}
 }
 
 // refused: every large body was answered with a 4xx or busy, or cut.
@@ -477,7 +530,7 @@ func (a Attack) Held(r Result) error {
 	if r.Peak <= 0 || r.Peak > Budget {
 		return fmt.Errorf("peak anonymous memory %.1f MB, budget %.0f MB", float64(r.Peak)/1e6, Budget/1e6)
 	}
-	if !r.LegitOK {
+	if !r.LegitOK && !a.Refuses {
 		return fmt.Errorf("legitimate requests got %s", r.Legit)
 	}
 	return a.Check(r)

@@ -66,7 +66,9 @@ func TestSixtyConcurrentWrongPasswordsGetAtMostTenChecked(t *testing.T) {
 	e := newEnv(t)
 	e.behindProxy(server.Config{})
 	attack := make(chan map[int]int)
-	go func() { attack <- e.atOnce(60, func(int) resp { return e.signIn("admin", "đoán mò", "198.51.100.7") }) }()
+	go func() {
+		attack <- e.atOnce(60, func(int) resp { return e.signIn("admin", "đoán mò", "198.51.100.7") })
+	}()
 	time.Sleep(50 * time.Millisecond)
 	start := time.Now()
 	if r := e.signIn("admin", e.passwords["admin"], "203.0.113.5"); r.Status != 303 {

@@ -18,9 +18,13 @@ import (
 // Body limits of the routes (bodies.go has the rest): MaxBody is the
 // largest, an import of 100,000 units or ratings.
 const (
-	MaxBody      = 32 << 20
-	smallBody    = 64 << 10
-	formBody     = 1 << 20
+	MaxBody   = 32 << 20
+	smallBody = 64 << 10
+	formBody  = 1 << 20
+	// maxConns bounds the connections served at once (about 12 KB each
+	// while a request is being read); beyond it fasthttp answers 503 at
+	// once. Phones keep one or two each, idle ones until idleTimeout.
+	maxConns     = 4096
 	readTimeout  = 30 * time.Second
 	writeTimeout = 60 * time.Second
 	idleTimeout  = 120 * time.Second
@@ -84,6 +88,7 @@ func New(svc *service.Service, cfg Config) *Server {
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 		BodyLimit:                    prefetch,
+		Concurrency:                  maxConns,
 		ReadTimeout:                  cfg.ReadTimeout,
 		WriteTimeout:                 writeTimeout,
 		IdleTimeout:                  idleTimeout,
