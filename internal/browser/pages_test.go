@@ -256,6 +256,10 @@ func TestALostAnswerLosesNothing(t *testing.T) {
 				// reloads it, which posts the same form again
 				do(t, ctx, chromedp.Click(`button[type=submit]:not([name])`))
 				waitFor(t, func() bool { return dropped.Load() == 1 })
+				waitFor(t, func() bool { // the error page has loaded
+					ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.documentElement && document.readyState === "complete"`))
+					return err == nil && ok
+				})
 				do(t, ctx, browser.NewPage(chromedp.Reload()))
 			}
 			if dropped.Load() != 1 {

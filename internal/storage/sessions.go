@@ -1,8 +1,6 @@
 package storage
 
 import (
-	"encoding/json"
-
 	"ballot/internal/auth"
 )
 
@@ -41,29 +39,4 @@ func (t *Tx) DeleteSession(hash [32]byte) error {
 }
 
 // DeleteSessions removes every session of user.
-func (t *Tx) DeleteSessions(user string) error {
-	b := t.tx.Bucket(bSessions)
-	if b == nil {
-		return nil
-	}
-	var doomed [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		var s auth.Session
-		if err := json.Unmarshal(v, &s); err != nil {
-			return err
-		}
-		if s.User == user {
-			doomed = append(doomed, append([]byte(nil), k...))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range doomed {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func (t *Tx) DeleteSessions(user string) error { return t.deleteOfUser(bSessions, user) }
