@@ -37,9 +37,6 @@ Defaults: --db ./ballot.db, --addr 127.0.0.1:8080.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if len(os.Args) > 1 && (os.Args[1] == "serve" || os.Args[1] == "demo") {
-		limitMemory()
-	}
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "ballot:", err)

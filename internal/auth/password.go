@@ -106,10 +106,9 @@ func turn(wait time.Duration) bool {
 // it right away lets the next computation reuse those pages instead of
 // mapping new ones while the old ones wait for the collector's pacing
 // (hashes in a row next to a 30 MB heap: a 224 MB peak without it, mostly
-// 96 MB with it; the binary under issue 14's attacks, each with a sign-in:
-// 136–146 MB without it, 75–118 MB with it). Small allocations in between
-// can still split the free pages, so the serving process also sets a soft
-// memory limit (cmd/ballot), under which the runtime gives them back.
+// 96 MB with it; the binary under issue 14's attacks, each with a sign-in,
+// with a soft memory limit of 120 MiB: 136–146 MB without it, 75–118 MB
+// with it).
 func argon(pw string, salt []byte, t, m uint32, p uint8, n uint32) []byte {
 	defer func() { <-hashing }()
 	key := argon2.IDKey([]byte(pw), salt, t, m, p, n)

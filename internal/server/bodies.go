@@ -17,8 +17,8 @@ import (
 // access check — no byte of a signed-in route's body is read for a client
 // without credentials — and a body beyond the prefetch holds its size from
 // a byte budget while it is read and handled. A body over the limit is
-// refused by its Content-Length before it is read, or, sent in chunks, as
-// soon as it passes the limit.
+// refused by its Content-Length before it is read; one without a
+// Content-Length (chunked) is refused.
 const (
 	prefetch = 8 << 10
 	// pageBallotBody is ballotBody for the ballot page's form post, whose
@@ -92,54 +92,34 @@ func readBody(c *fiber.Ctx, limit int, b *budget) (release func(), err error) {
 	if stream == nil {
 		return func() {}, nil
 	}
-	n := req.Header.ContentLength() // -1: chunked
+	n := req.Header.ContentLength()
+	if n < 0 {
+		// Chunked: fasthttp's stream ends alike at the last chunk and when
+		// the client stops between two, so a body cut short would pass for
+		// a whole one (half an import imported). Browsers, proxies and
+		// HTTP clients send a Content-Length for bodies like ours.
+		return refuse(apperr.New(apperr.Invalid, "body.length_required"))
+	}
 	if n > limit {
 		return refuse(apperr.New(apperr.Invalid, "body.too_large", limit))
 	}
-	size := n
-	if n < 0 {
-		size = limit
-	}
 	held := 0
-	if size > prefetch {
-		if !b.take(size, bodyWait) {
+	if n > prefetch {
+		if !b.take(n, bodyWait) {
 			e := apperr.New(apperr.Busy, "body.busy")
 			e.RetryAfter = time.Second
 			return refuse(e)
 		}
-		held = size
+		held = n
 	}
 	release = func() { b.give(held) }
-	body, err := readUpTo(stream, n, limit)
-	if err != nil {
+	body := make([]byte, n)
+	if _, err := io.ReadFull(stream, body); err != nil {
 		release()
-		return refuse(err)
+		return refuse(apperr.New(apperr.Invalid, "body.bad"))
 	}
 	req.SetBodyRaw(body)
 	return release, nil
-}
-
-// readUpTo reads a body of n bytes (n < 0: until its end) of at most limit.
-func readUpTo(r io.Reader, n, limit int) ([]byte, error) {
-	if n >= 0 {
-		body := make([]byte, n)
-		if _, err := io.ReadFull(r, body); err != nil {
-			return nil, apperr.New(apperr.Invalid, "body.bad")
-		}
-		return body, nil
-	}
-	// In chunks, of unknown length: one buffer of the limit, which the
-	// budget holds for it anyway, rather than twice as much garbage from
-	// growing one.
-	body := make([]byte, limit+1)
-	k, err := io.ReadFull(r, body)
-	switch {
-	case err == nil:
-		return nil, apperr.New(apperr.Invalid, "body.too_large", limit)
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return body[:k], nil
-	}
-	return nil, apperr.New(apperr.Invalid, "body.bad")
 }
 
 // dropBody discards what is unread of a request's body, so nothing after
