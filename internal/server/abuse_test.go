@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"ballot/internal/codes"
+	"ballot/internal/demo"
 	"ballot/internal/server"
 )
 
@@ -332,5 +333,24 @@ func TestBodiesWithoutALengthAreRefused(t *testing.T) {
 		t.Fatalf("with a length: %v %v", res, err)
 	} else {
 		res.Body.Close()
+	}
+}
+
+// TestAConsoleUploadLargerThanTheDefaultGoesThrough: the province's unit
+// file (100 KB, above the default 64 KiB) uploads through the console,
+// whose import route has its own limit; a form post elsewhere that large
+// is refused.
+func TestAConsoleUploadLargerThanTheDefaultGoesThrough(t *testing.T) {
+	e := newEnv(t)
+	rid := e.draftRound()
+	session, csrf := e.ready("admin")
+	if len(demo.ProvinceCSV) <= 64<<10 {
+		t.Fatal("the fixture is no larger than the default limit: the test shows nothing")
+	}
+	if r := e.upload("/console/rounds/"+rid+"/units", session, csrf, string(demo.ProvinceCSV)); r.Status != 303 {
+		t.Fatalf("province units through the console: %d %s", r.Status, r.Body)
+	}
+	if r := e.upload("/console/rounds/"+rid+"/key", session, csrf, string(demo.ProvinceCSV)); r.Status != 400 {
+		t.Fatalf("as large a post to a route with the default limit: %d", r.Status)
 	}
 }

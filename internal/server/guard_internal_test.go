@@ -44,3 +44,22 @@ func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 		t.Fatalf("%d of 60 concurrent guesses looked up, limit 30", n)
 	}
 }
+
+// TestEveryBodyLimitNamesARoute: a limit for a route that was renamed or
+// removed would leave the new route with the default, and its uploads
+// refused.
+func TestEveryBodyLimitNamesARoute(t *testing.T) {
+	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := service.New(store, service.Options{})
+	defer svc.Close()
+	s := New(svc, Config{})
+	for route := range bodyLimits {
+		if _, ok := s.rules[route]; !ok {
+			t.Errorf("body limit for %q, which is no route", route)
+		}
+	}
+}
