@@ -141,24 +141,52 @@ func TestMissingAnswerKeepsTheOthers(t *testing.T) {
 	}
 }
 
-func TestUsedCodeShowsItsReceiptAndKioskStartsClean(t *testing.T) {
+// TestAKioskStartsCleanAndShowsNoReceiptOfAUsedCode: on a shared device
+// the receipt page leads to a clean code entry, and the next person who
+// types the code just used learns only that it was used — with scripts
+// off, and with scripts on (the tab forgets the submission at the receipt).
+func TestAKioskStartsCleanAndShowsNoReceiptOfAUsedCode(t *testing.T) {
 	f, b := setup(t)
-	ctx := tab(t, b, false)
-	do(t, ctx, chromedp.Navigate(f.URL+"/?kiosk=1"), browser.EnterCode(f.C1[7]), browser.FillAll, browser.Send())
+	for i, script := range []bool{false, true} {
+		ctx := tab(t, b, script)
+		code := f.C1[6+i]
+		do(t, ctx, chromedp.Navigate(f.URL+"/?kiosk=1"), browser.EnterCode(code), browser.FillAll, browser.Send())
+		text(t, ctx, ".receipt")
+		do(t, ctx, browser.NewPage(chromedp.Click("a.button")))
+		if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("code").value`)); v != "" {
+			t.Fatalf("the next person sees %q", v)
+		}
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		if !strings.Contains(loc, "kiosk=1") {
+			t.Fatalf("kiosk mode lost: %s", loc)
+		}
+		do(t, ctx, browser.EnterCode(code))
+		if h := text(t, ctx, "h1"); h != "Mã phiếu đã được dùng" {
+			t.Fatalf("script %v: the used code again shows %q", script, h)
+		}
+	}
+}
+
+// TestTheTabThatSentABallotSeesItsReceiptAgain: with scripts on, the tab
+// keeps the last submission_id it sent, so entering that code again there
+// shows its receipt; another tab (anyone else holding the code) is told it
+// was used.
+func TestTheTabThatSentABallotSeesItsReceiptAgain(t *testing.T) {
+	f, b := setup(t)
+	ctx := tab(t, b, true)
+	do(t, ctx, chromedp.Navigate(f.URL+"/"), browser.EnterCode(f.C1[5]), browser.FillAll, browser.Send())
 	first := text(t, ctx, ".receipt")
-	// kiosk: the receipt page leads to a clean code entry
-	do(t, ctx, browser.NewPage(chromedp.Click("a.button")))
-	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("code").value`)); v != "" {
-		t.Fatalf("the next person sees %q", v)
-	}
-	loc, _ := chromedp.Run(ctx, chromedp.Location())
-	if !strings.Contains(loc, "kiosk=1") {
-		t.Fatalf("kiosk mode lost: %s", loc)
-	}
-	// the used code again: its receipt
-	do(t, ctx, browser.EnterCode(f.C1[7]))
+	do(t, ctx, chromedp.Navigate(f.URL+"/"), browser.EnterCode(f.C1[5]))
 	if again := text(t, ctx, ".receipt"); again != first {
 		t.Fatalf("receipt %q, first %q", again, first)
+	}
+	other := tab(t, b, true)
+	do(t, other, chromedp.Navigate(f.URL+"/"), browser.EnterCode(f.C1[5]))
+	if h := text(t, other, "h1"); h != "Mã phiếu đã được dùng" {
+		t.Fatalf("another tab: %q", h)
+	}
+	if strings.Contains(text(t, other, "main"), first) {
+		t.Fatal("another tab sees the receipt")
 	}
 }
 
@@ -186,8 +214,9 @@ func TestCodeFromTheQRLinkIsFilledIn(t *testing.T) {
 // TestALostAnswerLosesNothing puts a proxy between browser and server that
 // lets the first ballot post reach the server (which commits it) and then
 // drops the answer. With JavaScript the page retries with the same
-// submission_id and shows the receipt; without, entering the code again
-// shows it. Either way one ballot is stored.
+// submission_id and shows the receipt; without, reloading the browser's
+// error page sends the same form again and shows it. Either way one
+// ballot is stored.
 func TestALostAnswerLosesNothing(t *testing.T) {
 	for _, script := range []bool{true, false} {
 		t.Run(map[bool]string{true: "script", false: "noscript"}[script], func(t *testing.T) {
@@ -224,10 +253,14 @@ func TestALostAnswerLosesNothing(t *testing.T) {
 				do(t, ctx, browser.Send())
 			} else {
 				// the browser shows its own error page; the participant
-				// goes back to the code entry and types the code again
+				// reloads it, which posts the same form again
 				do(t, ctx, chromedp.Click(`button[type=submit]:not([name])`))
 				waitFor(t, func() bool { return dropped.Load() == 1 })
-				do(t, ctx, chromedp.Navigate(proxy.URL+"/"), browser.EnterCode(code))
+				waitFor(t, func() bool { // the error page has loaded
+					ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.documentElement && document.readyState === "complete"`))
+					return err == nil && ok
+				})
+				do(t, ctx, browser.NewPage(chromedp.Reload()))
 			}
 			if dropped.Load() != 1 {
 				t.Fatal("the proxy dropped nothing: the test shows nothing")

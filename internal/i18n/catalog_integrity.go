@@ -10,9 +10,10 @@ var integrityCatalog = map[Lang]map[string]string{
 		"count.sealed_changed":   "các phiếu được niêm phong đã khác với dấu ghi trong nhật ký kiểm tra lúc kết thúc đợt (mục %d): tệp dữ liệu đã bị sửa; chưa phiếu nào được kiểm",
 	},
 	EN: {
-		"count.foreign_keys":   "%d sealed ballot records are under a data key this server never made (none in the audit chain): the file was altered; nothing was counted",
-		"count.no_seal_digest": "the audit chain anchors no digest of the ballots at closing; nothing was counted",
-		"count.sealed_changed": "the sealed ballots differ from the digest anchored in the audit chain at closing (entry %d): the file was altered; nothing was counted",
+		"count.foreign_keys":     "%d sealed ballot records are under a data key this server never made (none in the audit chain): the file was altered; nothing was counted",
+		"round.key_by_committee": "this round's public key must be set by the counting committee (an admin may not set it, and opening makes no key pair)",
+		"count.no_seal_digest":   "the audit chain anchors no digest of the ballots at closing; nothing was counted",
+		"count.sealed_changed":   "the sealed ballots differ from the digest anchored in the audit chain at closing (entry %d): the file was altered; nothing was counted",
 	},
 }
 

@@ -1,6 +1,8 @@
 package intake
 
 import (
+	"crypto/subtle"
+
 	"ballot/internal/apperr"
 	"ballot/internal/codes"
 	"ballot/internal/forms"
@@ -8,8 +10,8 @@ import (
 )
 
 // Ballot is what a code opens: its round and, for each of its targets, the
-// unit and the form to fill. For a code already used, only Receipt is set,
-// so re-entering it shows its receipt again.
+// unit and the form to fill. For a code used by the submission asking,
+// only Receipt is set, so a retry or a re-entry shows its receipt again.
 type Ballot struct {
 	Round   *rounds.Round
 	Targets []BallotTarget
@@ -23,9 +25,11 @@ type BallotTarget struct {
 }
 
 // Prepare reads a typed code and returns what it opens, or the error a
-// participant should see (mistyped, unknown or revoked, not open yet,
-// closed).
-func (in *Intake) Prepare(code string) (*Ballot, error) {
+// participant should see (mistyped, unknown or revoked, used, not open yet,
+// closed). A used code shows its receipt only to the submission that used
+// it (submissionID): whoever merely holds the printed code learns that it
+// was used, and nothing they could not learn by trying it.
+func (in *Intake) Prepare(code, submissionID string) (*Ballot, error) {
 	digits, err := codes.Normalize(code)
 	if err != nil {
 		return nil, err
@@ -38,6 +42,10 @@ func (in *Intake) Prepare(code string) (*Ballot, error) {
 	case codes.Revoked:
 		return nil, apperr.New(apperr.CodeUnknown, "code.unknown")
 	case codes.Used:
+		sub := submissionHash(submissionID)
+		if submissionID == "" || subtle.ConstantTimeCompare(sub[:], f.record.Submission[:]) != 1 {
+			return nil, apperr.New(apperr.CodeUsed, "code.used")
+		}
 		return &Ballot{Round: f.round, Receipt: codes.ReceiptString(f.record.Receipt)}, nil
 	}
 	if err := f.round.AcceptsBallots(in.now()); err != nil {

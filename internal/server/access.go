@@ -37,16 +37,18 @@ func (s *Server) Rule(method, path string) (Access, bool) {
 }
 
 // handle registers a route with its access rule. Every route is registered
-// here, so none can exist without a rule.
+// here, so none can exist without a rule; its body is read only after the
+// rule has let the request in (bodies.go).
 func (s *Server) handle(method, path string, a Access, h fiber.Handler) {
 	s.rules[method+" "+path] = a
+	limit := bodyLimit(method, path)
 	switch {
 	case a.Public:
-		s.App.Add(method, path, h)
+		s.App.Add(method, path, takeBody(limit, s.bodies.public), h)
 	case a.Console:
-		s.App.Add(method, path, s.consoleSession(a), h)
+		s.App.Add(method, path, s.consoleSession(a, limit), h)
 	default:
-		s.App.Add(method, path, s.authorize(a), h)
+		s.App.Add(method, path, s.authorize(a), takeBody(limit, s.bodies.signed), h)
 	}
 }
 

@@ -94,9 +94,10 @@ func renderConsole(c *fiber.Ctx, status int, name string, p *consolePage) error 
 const csrfKey = "csrf"
 
 // consoleSession signs a console request in by its cookie, checks the role
-// and, on every post, the form's CSRF token. Without a session a page asks
-// to sign in; a user with a one-time password must change it first.
-func (s *Server) consoleSession(a Access) fiber.Handler {
+// and, on every post, reads the body (up to limit) and checks the form's
+// CSRF token. Without a session a page asks to sign in; a user with a
+// one-time password must change it first.
+func (s *Server) consoleSession(a Access, limit int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		token := c.Cookies(sessionCookie)
 		p, csrf, mustChange, err := s.svc.SessionUser(token)
@@ -109,8 +110,13 @@ func (s *Server) consoleSession(a Access) fiber.Handler {
 		if !a.Allows(p.Role) {
 			return apperr.New(apperr.Forbidden, "auth.role", string(p.Role))
 		}
+		release, err := readBody(c, limit, s.bodies.signed)
+		if err != nil {
+			return err
+		}
+		defer release()
 		if c.Method() != fiber.MethodGet {
-			sent := c.FormValue("_csrf")
+			sent := postedValue(c, "_csrf")
 			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 || !sameOrigin(c) {
 				return apperr.New(apperr.Forbidden, "console.csrf")
 			}
@@ -137,36 +143,86 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 	return renderConsole(c, fiber.StatusOK, "login.html", p)
 }
 
-// login checks a password, throttled per client and per user name.
+// Sign-in limits: failed sign-ins per client whatever the user name, and
+// per user and client with a slow-down, so that nobody can lock a user out
+// from another address (SPEC §3.11). A client has at most two sign-ins
+// being checked at once, one per user name, so that it holds at most two
+// places in the queue for password hashing that everyone else waits in.
+const (
+	signinWindow     = 15 * time.Minute
+	signinsPerClient = 30
+	signinsPerUser   = 10
+)
+
+// signinPause is the pause a user and client must leave after the n-th
+// failure: none for the first two, then 1 s, 2 s, 4 s … up to a minute.
+func signinPause(n int) time.Duration {
+	if n < 3 {
+		return 0
+	}
+	return min(time.Second<<(n-3), time.Minute)
+}
+
+func newSigninThrottles(clients int, now func() time.Time) (byClient, byUser *throttle) {
+	byClient = newThrottle(signinsPerClient, signinWindow, clients, now)
+	byUser = newThrottle(signinsPerUser, signinWindow, clients, now)
+	byClient.inFlight, byUser.inFlight = 2, 1
+	byUser.slow = signinPause
+	byClient.msg, byUser.msg = "signin.throttled", "signin.throttled"
+	return byClient, byUser
+}
+
+// login checks a password. Each try is reserved with both sign-in
+// throttles before the password is hashed, and counts only if the password
+// was checked and wrong.
 func (s *Server) login(c *fiber.Ctx) error {
 	p := newConsolePage(c, "console.sign_in")
 	if !sameOrigin(c) {
 		return apperr.New(apperr.Forbidden, "ui.cross_site")
 	}
-	name, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("password")
+	name, password := strings.TrimSpace(postedValue(c, "name")), postedValue(c, "password")
 	p.Name = name
 	if p.NeedsHTTPS = s.needsHTTPS(c); p.NeedsHTTPS {
 		// The session cookie would be dropped: say why instead of landing
 		// on an empty form, and spend no password hash on it.
 		return renderConsole(c, fiber.StatusForbidden, "login.html", p)
 	}
-	client, user := s.client(c), "user:"+name
-	for _, k := range []string{client, user} {
-		if err := s.signins.check(k); err != nil {
-			p.Error = apperr.Wrap(err).Msg.In(p.Lang)
-			return renderConsole(c, fiber.StatusTooManyRequests, "login.html", p)
-		}
-	}
-	token, err := s.svc.SignIn(name, password)
+	token, err := s.signIn(name, password, clientKey(s.client(c)))
 	if err != nil {
-		s.signins.fail(client)
-		s.signins.fail(user)
-		p.Error = apperr.Wrap(err).Msg.In(p.Lang)
-		return renderConsole(c, fiber.StatusUnauthorized, "login.html", p)
+		e := apperr.Wrap(err)
+		p.Error = e.Msg.In(p.Lang)
+		setRetryAfter(c, e)
+		return renderConsole(c, StatusOf(e.Code), "login.html", p)
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/console", HTTPOnly: true, Secure: true,
 		SameSite: fiber.CookieSameSiteStrictMode, Expires: s.svc.Now().Add(auth.SessionLength)})
 	return c.Redirect("/console?lang="+string(p.Lang), fiber.StatusSeeOther)
+}
+
+// signIn is a sign-in try of client under the throttles.
+func (s *Server) signIn(name, password, client string) (string, error) {
+	byClient, err := s.signins.reserve(client)
+	if err != nil {
+		return "", err
+	}
+	byUser, err := s.signinsOfUser.reserve(name + "\x00" + client)
+	if err != nil {
+		byClient.passed(false)
+		return "", err
+	}
+	token, err := s.svc.SignIn(name, password)
+	switch {
+	case err == nil:
+		byClient.passed(false)
+		byUser.passed(true)
+	case apperr.Is(err, apperr.Unauthorized):
+		byClient.failed()
+		byUser.failed()
+	default: // busy: no password was checked
+		byClient.passed(false)
+		byUser.passed(false)
+	}
+	return token, err
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {

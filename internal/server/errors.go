@@ -67,6 +67,13 @@ func lang(c *fiber.Ctx) i18n.Lang {
 	return i18n.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
 }
 
+// setRetryAfter sends an error's Retry-After, in whole seconds rounded up.
+func setRetryAfter(c *fiber.Ctx, e *apperr.Error) {
+	if e.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
+	}
+}
+
 // handleError answers every error as {"error": {"code", "message"}}.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var e *apperr.Error
@@ -86,9 +93,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if e.Code == apperr.Internal {
 		s.log.Error("internal error", "route", c.Route().Path, "err", err)
 	}
-	if e.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
-	}
+	setRetryAfter(c, e)
 	if strings.HasPrefix(c.Path(), "/console") {
 		p := newConsolePage(c, "ui.title_error")
 		p.Error = e.Msg.In(p.Lang)

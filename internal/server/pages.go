@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,6 +30,7 @@ type page struct {
 	Refresh      string
 	Error        string
 	IsError      bool
+	Help         string
 	Code         string
 	SubmissionID string
 	Round        *rounds.Round
@@ -104,14 +104,20 @@ func (s *Server) enterCode(c *fiber.Ctx) error {
 	if !sameOrigin(c) {
 		return s.messagePage(c, p, apperr.New(apperr.Forbidden, "ui.cross_site"))
 	}
-	p.Code = strings.TrimSpace(c.FormValue("code"))
+	p.Code = strings.TrimSpace(postedValue(c, "code"))
 	if c.FormValue("setlang") != "" {
 		p.Title = i18n.M("ui.entry_title").In(p.Lang)
 		return render(c, fiber.StatusOK, "entry.html", p)
 	}
+	// With JavaScript, the tab sends the submission_id of the last ballot
+	// it sent, so that re-entering that code shows its receipt.
+	sent := postedValue(c, "submission_id")
+	if _, err := uuid.Parse(sent); err != nil {
+		sent = ""
+	}
 	var b *intake.Ballot
 	err := s.guarded(s.client(c), func() (err error) {
-		b, err = s.svc.Prepare(p.Code)
+		b, err = s.svc.Prepare(p.Code, sent)
 		return err
 	})
 	if apperr.Is(err, apperr.CodeMistyped) {
@@ -175,9 +181,10 @@ func (s *Server) messagePage(c *fiber.Ctx, p *page, err error) error {
 		key = "ui.title_error"
 	}
 	p.Title, p.Error, p.IsError = i18n.M(key).In(p.Lang), e.Msg.In(p.Lang), true
-	if e.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
+	if e.Code == apperr.CodeUsed {
+		p.Help = i18n.M("ui.used_help").In(p.Lang)
 	}
+	setRetryAfter(c, e)
 	return render(c, StatusOf(e.Code), "message.html", p)
 }
 
@@ -187,21 +194,20 @@ func (s *Server) submitBallot(c *fiber.Ctx) error {
 	if !sameOrigin(c) {
 		return s.messagePage(c, p, apperr.New(apperr.Forbidden, "ui.cross_site"))
 	}
-	p.Code, p.SubmissionID = c.FormValue("code"), c.FormValue("submission_id")
+	p.Code, p.SubmissionID = postedValue(c, "code"), postedValue(c, "submission_id")
 	if _, err := uuid.Parse(p.SubmissionID); err != nil {
 		p.SubmissionID = uuid.NewString()
 	}
 	var b *intake.Ballot
 	err := s.guarded(s.client(c), func() (err error) {
-		b, err = s.svc.Prepare(p.Code)
+		b, err = s.svc.Prepare(p.Code, p.SubmissionID)
 		return err
 	})
 	if err != nil {
 		return s.messagePage(c, p, err)
 	}
 	if b.Receipt != "" {
-		// Used — by this very submission (a retry whose answer was lost) or
-		// earlier: a used code shows its receipt again.
+		// Used by this very submission: a retry whose answer was lost.
 		return s.receiptPage(c, p, b.Receipt)
 	}
 	answers := formAnswers(c)

@@ -111,10 +111,11 @@ func TestParticipantPathWithoutScript(t *testing.T) {
 	if r.Status != 200 || receipt == nil || !strings.Contains(string(r.Body), "không cho biết") {
 		t.Fatalf("receipt page: %d %s", r.Status, r.Body)
 	}
-	// re-entering the used code shows the receipt again
+	// re-entering the used code says it was used; the receipt shows only
+	// with its submission_id (TestAUsedCodeShowsItsReceiptOnlyToItsSubmission)
 	again := e.form("/", url.Values{"code": {cs[0]}})
-	if !strings.Contains(string(again.Body), string(receipt[1])) {
-		t.Fatalf("re-entered code: %s", again.Body)
+	if again.Status != 409 || strings.Contains(string(again.Body), string(receipt[1])) || !strings.Contains(string(again.Body), "đã được dùng") {
+		t.Fatalf("re-entered code: %d %s", again.Status, again.Body)
 	}
 	// a resent form (a retry) shows the same receipt, stores nothing more
 	if re := e.form("/ballot", fullAnswers(partial, "c1")); !strings.Contains(string(re.Body), string(receipt[1])) {

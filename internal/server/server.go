@@ -16,12 +16,16 @@ import (
 	"ballot/internal/service"
 )
 
-// Body limits. The global one bounds what Fiber reads at all; each route
-// then applies its own, smaller one.
+// Body limits of the routes (bodies.go has the rest): MaxBody is the
+// largest, an import of 100,000 units or ratings.
 const (
-	MaxBody      = 32 << 20 // a unit import of 100,000 rows
-	smallBody    = 64 << 10
-	formBody     = 1 << 20
+	MaxBody   = 32 << 20
+	smallBody = 64 << 10
+	formBody  = 1 << 20
+	// maxConns bounds the connections served at once (about 12 KB each
+	// while a request is being read); beyond it fasthttp answers 503 at
+	// once. Phones keep one or two each, idle ones until idleTimeout.
+	maxConns     = 4096
 	readTimeout  = 30 * time.Second
 	writeTimeout = 60 * time.Second
 	idleTimeout  = 120 * time.Second
@@ -38,10 +42,13 @@ type Config struct {
 	// then sends HSTS.
 	TLS bool
 	// GuessLimit unknown codes per client and GuessWindow (defaults 30 per
-	// 10 minutes); Now is the throttle's clock.
+	// 10 minutes); Now is the throttles' clock.
 	GuessLimit  int
 	GuessWindow time.Duration
 	Now         func() time.Time
+	// Clients bounds the clients each throttle remembers (default
+	// DefaultClients).
+	Clients int
 	// PublicURL is the participants' address printed on slips (default:
 	// the address the request came to).
 	PublicURL string
@@ -52,15 +59,18 @@ type Config struct {
 
 // Server is the HTTP application.
 type Server struct {
-	App       *fiber.App
-	svc       *service.Service
-	log       *slog.Logger
-	rules     map[string]Access
-	throttle  *throttle
-	signins   *throttle
-	publicURL string
-	proxies   proxies
-	tls       bool
+	App     *fiber.App
+	svc     *service.Service
+	log     *slog.Logger
+	rules   map[string]Access
+	guesses *throttle
+	// signins counts failed sign-ins per client (any user name) and per
+	// user and client, so nobody can lock a user out from elsewhere.
+	signins, signinsOfUser *throttle
+	bodies                 bodies
+	publicURL              string
+	proxies                proxies
+	tls                    bool
 }
 
 // New builds the application over svc.
@@ -74,16 +84,23 @@ func New(svc *service.Service, cfg Config) *Server {
 	if cfg.ReadTimeout <= 0 {
 		cfg.ReadTimeout = readTimeout
 	}
-	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, throttle: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Now),
-		signins: newThrottle(10, 15*time.Minute, cfg.Now), publicURL: cfg.PublicURL, proxies: cfg.TrustedProxies, tls: cfg.TLS}
+	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, publicURL: cfg.PublicURL, proxies: cfg.TrustedProxies, tls: cfg.TLS,
+		guesses: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Clients, cfg.Now), bodies: newBodies()}
+	s.signins, s.signinsOfUser = newSigninThrottles(cfg.Clients, cfg.Now)
 	fc := fiber.Config{
-		AppName:               "ballot",
-		BodyLimit:             MaxBody,
-		ReadTimeout:           cfg.ReadTimeout,
-		WriteTimeout:          writeTimeout,
-		IdleTimeout:           idleTimeout,
-		DisableStartupMessage: true,
-		ErrorHandler:          s.handleError,
+		AppName: "ballot",
+		// Bodies stream: fasthttp reads ahead at most prefetch bytes, and
+		// each route takes its own (bodies.go). Multipart forms are parsed
+		// only from a body a route has taken.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    prefetch,
+		Concurrency:                  maxConns,
+		ReadTimeout:                  cfg.ReadTimeout,
+		WriteTimeout:                 writeTimeout,
+		IdleTimeout:                  idleTimeout,
+		DisableStartupMessage:        true,
+		ErrorHandler:                 s.handleError,
 		// Never Prefork: bbolt holds an exclusive lock on the file.
 	}
 	// Fiber believes X-Forwarded-Proto and -Host only from trusted proxies
@@ -97,7 +114,7 @@ func New(svc *service.Service, cfg Config) *Server {
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panic", "route", c.Route().Path, "panic", fmt.Sprint(e))
 	}}))
-	s.App.Use(s.accessLog, s.securityHeaders)
+	s.App.Use(dropUnread, s.accessLog, s.securityHeaders)
 	s.routes()
 	return s
 }

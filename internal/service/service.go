@@ -77,7 +77,9 @@ func (s *Service) Close() {
 func (s *Service) Intake() *intake.Intake { return s.intake }
 
 // Prepare reads a typed code and returns what it opens (see intake).
-func (s *Service) Prepare(code string) (*intake.Ballot, error) { return s.intake.Prepare(code) }
+func (s *Service) Prepare(code, submissionID string) (*intake.Ballot, error) {
+	return s.intake.Prepare(code, submissionID)
+}
 
 // Submit checks, seals and stores a participant's submission (see intake).
 func (s *Service) Submit(in intake.Submission) (intake.Receipt, error) { return s.intake.Submit(in) }

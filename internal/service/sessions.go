@@ -1,6 +1,7 @@
 package service
 
 import (
+	"time"
 	"unicode/utf8"
 
 	"ballot/internal/apperr"
@@ -8,27 +9,44 @@ import (
 	"ballot/internal/storage"
 )
 
+// SignInWait is how long a sign-in waits for its turn at password hashing
+// (auth.MaxHashing at a time) before it is answered busy.
+const SignInWait = 5 * time.Second
+
+// decoyHash is checked for unknown and disabled users, so timing tells
+// nothing about which names exist.
+const decoyHash = "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+
 // SignIn checks a user's password and opens a console session; it returns
-// the session's cookie value.
+// the session's cookie value. The password is checked outside any
+// transaction: hashing takes a tenth of a second and may wait its turn.
 func (s *Service) SignIn(name, password string) (string, error) {
 	refused := apperr.New(apperr.Unauthorized, "signin.refused")
-	token := auth.NewSecret()
 	var u *auth.User
 	err := s.store.View(func(tx *storage.Tx) (err error) {
 		u, err = tx.User(name)
 		return err
 	})
-	// The hash is computed even for an unknown user, so timing tells nothing.
-	hash := "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+	hash := decoyHash
 	if err == nil && !u.Disabled {
 		hash = u.PasswordHash
 	}
-	ok := auth.CheckPassword(hash, password)
+	ok, busy := auth.VerifyPassword(hash, password, SignInWait)
+	if busy != nil {
+		return "", busy
+	}
 	if err != nil || u.Disabled || !ok {
 		return "", refused
 	}
+	token := auth.NewSecret()
 	p := auth.Principal{Name: u.Name, Role: u.Role, Unit: u.Unit}
 	err = s.update(p, "user.sign_in", func(tx *storage.Tx) (any, error) {
+		// The user may have been disabled or given a new password while
+		// the hash was computed.
+		now, err := tx.User(name)
+		if err != nil || now.Disabled || now.PasswordHash != u.PasswordHash {
+			return nil, refused
+		}
 		return nil, tx.PutSession(auth.HashToken(token), &auth.Session{User: u.Name, CSRF: auth.NewSecret(), Expires: s.now().Add(auth.SessionLength).UTC()})
 	})
 	return token, err
@@ -62,7 +80,9 @@ func (s *Service) SignOut(p auth.Principal, token string) error {
 	})
 }
 
-// ChangePassword sets a new password after checking the old one.
+// ChangePassword sets a new password after checking the old one. Both
+// hashes are computed outside the transaction, which then makes sure the
+// password checked is still the one stored.
 func (s *Service) ChangePassword(p auth.Principal, old, new string) error {
 	if utf8.RuneCountInString(new) < auth.MinPasswordLen {
 		return apperr.Field("new_password", "field.min_len", auth.MinPasswordLen)
@@ -70,15 +90,30 @@ func (s *Service) ChangePassword(p auth.Principal, old, new string) error {
 	if new == old {
 		return apperr.Field("new_password", "signin.same_password")
 	}
+	var stored string
+	err := s.store.View(func(tx *storage.Tx) error {
+		u, err := tx.User(p.Name)
+		if err == nil {
+			stored = u.PasswordHash
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !auth.CheckPassword(stored, old) {
+		return apperr.Field("old_password", "signin.wrong_password")
+	}
+	hash := auth.HashPassword(new)
 	return s.update(p, "user.password", func(tx *storage.Tx) (any, error) {
 		u, err := tx.User(p.Name)
 		if err != nil {
 			return nil, err
 		}
-		if !auth.CheckPassword(u.PasswordHash, old) {
+		if u.PasswordHash != stored {
 			return nil, apperr.Field("old_password", "signin.wrong_password")
 		}
-		u.PasswordHash, u.MustChange = auth.HashPassword(new), false
+		u.PasswordHash, u.MustChange = hash, false
 		return nil, tx.PutUser(u)
 	})
 }

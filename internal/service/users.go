@@ -10,22 +10,28 @@ import (
 // one-time password and an API token; on a database with users it does
 // nothing and returns created false.
 func (s *Service) Bootstrap() (password, token string, created bool, err error) {
+	var has bool
+	if err := s.store.View(func(tx *storage.Tx) error { has = tx.HasUsers(); return nil }); err != nil || has {
+		return "", "", false, err
+	}
+	// Hashing takes a tenth of a second: never inside a transaction.
+	password = auth.NewPassword()
+	hash := auth.HashPassword(password)
 	err = s.update(System, "bootstrap", func(tx *storage.Tx) (any, error) {
 		if tx.HasUsers() {
 			return nil, errNothing
 		}
-		password = auth.NewPassword()
-		u := &auth.User{Name: "admin", Role: auth.Admin, PasswordHash: auth.HashPassword(password), MustChange: true, CreatedAt: s.now().UTC()}
+		u := &auth.User{Name: "admin", Role: auth.Admin, PasswordHash: hash, MustChange: true, CreatedAt: s.now().UTC()}
 		if err := tx.PutUser(u); err != nil {
 			return nil, err
 		}
-		var hash [32]byte
-		token, hash = auth.NewToken()
+		var tokenHash [32]byte
+		token, tokenHash = auth.NewToken()
 		created = true
-		return map[string]string{"user": "admin"}, tx.PutToken(hash, auth.Token{User: "admin", CreatedAt: s.now().UTC()})
+		return map[string]string{"user": "admin"}, tx.PutToken(tokenHash, auth.Token{User: "admin", CreatedAt: s.now().UTC()})
 	})
 	if err == errNothing {
-		err = nil
+		return "", "", false, nil
 	}
 	return password, token, created, err
 }
@@ -57,11 +63,12 @@ func (s *Service) AddUser(p auth.Principal, in auth.NewUser) (password string, e
 		return "", err
 	}
 	password = auth.NewPassword()
+	hash := auth.HashPassword(password)
 	err = s.update(p, "user.add", func(tx *storage.Tx) (any, error) {
 		if _, err := tx.User(in.Name); err == nil {
 			return nil, apperr.Field("name", "user.exists", in.Name)
 		}
-		u := &auth.User{Name: in.Name, Role: in.Role, Unit: in.Unit, PasswordHash: auth.HashPassword(password), MustChange: true, CreatedAt: s.now().UTC()}
+		u := &auth.User{Name: in.Name, Role: in.Role, Unit: in.Unit, PasswordHash: hash, MustChange: true, CreatedAt: s.now().UTC()}
 		return map[string]string{"user": in.Name, "role": string(in.Role), "unit": in.Unit}, tx.PutUser(u)
 	})
 	return password, err
@@ -84,8 +91,10 @@ func (s *Service) CreateToken(p auth.Principal, name string) (token string, err 
 	return token, err
 }
 
-// SetDisabled disables or re-enables a user. A disabled user's tokens stop
-// working at once; they are also deleted, so re-enabling needs a new token.
+// SetDisabled disables or re-enables a user. Disabling ends the user's
+// console sessions and deletes its API tokens in the same transaction, so
+// enabling it again revives none of them: the user signs in anew and needs
+// a new token.
 func (s *Service) SetDisabled(p auth.Principal, name string, disabled bool) error {
 	return s.update(p, "user.disable", func(tx *storage.Tx) (any, error) {
 		u, err := tx.User(name)
@@ -94,7 +103,7 @@ func (s *Service) SetDisabled(p auth.Principal, name string, disabled bool) erro
 		}
 		u.Disabled = disabled
 		if disabled {
-			if err := tx.DeleteTokens(name); err != nil {
+			if err := revoke(tx, name); err != nil {
 				return nil, err
 			}
 		}
@@ -119,16 +128,25 @@ func (s *Service) Users() ([]auth.User, error) {
 // the user's sessions and tokens stop working.
 func (s *Service) ResetPassword(p auth.Principal, name string) (string, error) {
 	password := auth.NewPassword()
+	hash := auth.HashPassword(password)
 	err := s.update(p, "user.reset", func(tx *storage.Tx) (any, error) {
 		u, err := tx.User(name)
 		if err != nil {
 			return nil, err
 		}
-		u.PasswordHash, u.MustChange = auth.HashPassword(password), true
-		if err := tx.DeleteTokens(name); err != nil {
+		u.PasswordHash, u.MustChange = hash, true
+		if err := revoke(tx, name); err != nil {
 			return nil, err
 		}
 		return map[string]string{"user": name}, tx.PutUser(u)
 	})
 	return password, err
+}
+
+// revoke ends every console session and deletes every API token of user.
+func revoke(tx *storage.Tx, user string) error {
+	if err := tx.DeleteSessions(user); err != nil {
+		return err
+	}
+	return tx.DeleteTokens(user)
 }

@@ -37,3 +37,6 @@ func (t *Tx) DeleteSession(hash [32]byte) error {
 	}
 	return b.Delete(hash[:])
 }
+
+// DeleteSessions removes every session of user.
+func (t *Tx) DeleteSessions(user string) error { return t.deleteOfUser(bSessions, user) }

@@ -56,15 +56,24 @@ func (t *Tx) Token(hash [32]byte) (*auth.Token, error) {
 }
 
 // DeleteTokens removes every token of user.
-func (t *Tx) DeleteTokens(user string) error {
-	b := t.tx.Bucket(bTokens)
+func (t *Tx) DeleteTokens(user string) error { return t.deleteOfUser(bTokens, user) }
+
+// deleteOfUser removes every record of bucket (tokens, sessions: JSON with
+// a "user") that belongs to user.
+func (t *Tx) deleteOfUser(bucket []byte, user string) error {
+	b := t.tx.Bucket(bucket)
+	if b == nil {
+		return nil
+	}
 	var doomed [][]byte
 	err := b.ForEach(func(k, v []byte) error {
-		var tok auth.Token
-		if err := json.Unmarshal(v, &tok); err != nil {
+		var rec struct {
+			User string `json:"user"`
+		}
+		if err := json.Unmarshal(v, &rec); err != nil {
 			return err
 		}
-		if tok.User == user {
+		if rec.User == user {
 			doomed = append(doomed, append([]byte(nil), k...))
 		}
 		return nil

@@ -20,6 +20,8 @@
 //     files they load.
 //   - P6: starting the server on a database of 1,000,000 ballots, against
 //     starting it on an empty one.
+//   - P8: the server's peak anonymous memory under each attack of clients
+//     without credentials (internal/abuse), against idle and plain load.
 package main
 
 import (
@@ -39,7 +41,8 @@ var (
 	steadySeconds = flag.Int("steady-seconds", 60, "length of the steady run (P1b)")
 	ballots       = flag.Int("ballots", 1_000_000, "ballots in the databases of P2 and P6")
 	profileDir    = flag.String("profile", "", "save the server's CPU, mutex, block and allocation profiles of the P1 ballot run in this directory, and print where the time goes")
-	only          = flag.String("only", "", "comma-separated rows to measure (default all): P1,P1b,P2,P3,P4,P5,P6")
+	addresses     = flag.Int("addresses", 100_010, "distinct client addresses of the flood (P8)")
+	only          = flag.String("only", "", "comma-separated rows to measure (default all): P1,P1b,P2,P3,P4,P5,P6,P8")
 )
 
 func main() {
@@ -110,6 +113,7 @@ func (b *bench) run() error {
 		{[]string{"P4"}, b.p4},
 		{[]string{"P2"}, b.p2},
 		{[]string{"P3"}, b.p3},
+		{[]string{"P8"}, b.p8},
 		// Last: filling a large file leaves the disk and page cache busy.
 		{[]string{"P6"}, b.p6},
 	}

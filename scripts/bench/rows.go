@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"ballot/internal/abuse"
 )
 
 // loaded is a fresh server with the province scenario seeded.
@@ -24,7 +26,7 @@ func (b *bench) loaded(name string, profiles bool) (*server, []vote, error) {
 		s.Stop()
 		return nil, nil, err
 	}
-	b.idle = max(b.idle, anonMemory(s.Pid()))
+	b.idle = max(b.idle, abuse.AnonMemory(s.Pid()))
 	return s, pool, nil
 }
 
@@ -78,7 +80,7 @@ func (b *bench) p1() error {
 		baseline: "—", ratio: fmt.Sprintf("%.2f of budget", float64(w.wire)/30_000),
 		met: w.wire <= 30_000 && len(w.external) == 0})
 
-	mem := watchMemory(s.Pid())
+	mem := abuse.Watch(s.Pid())
 	d := time.Duration(*seconds) * time.Second
 	pid := s.Pid()
 	fmt.Printf("P1: GET /healthz, %d connections, %s …\n", *conns, d)
@@ -97,7 +99,7 @@ func (b *bench) p1() error {
 	c2 := cpuNow(pid)
 	sub := closedLoop(*conns, d, ballotsFrom(s, pool))
 	c3 := cpuNow(pid)
-	b.peak = max(b.peak, mem.done())
+	b.peak = max(b.peak, mem.Stop())
 	fmt.Printf("  %.0f/s; %s\n", sub.rate, cores(c2, c3, d))
 	if err := accepted(s, sub.ok); err != nil {
 		return err
@@ -138,13 +140,13 @@ func (b *bench) p1b() error {
 		return err
 	}
 	defer s.Stop()
-	mem := watchMemory(s.Pid())
+	mem := abuse.Watch(s.Pid())
 	fmt.Printf("P1b: GET /healthz at %d/s for 10 s …\n", *steadyRate)
 	base := openLoop(*conns, *steadyRate, 10*time.Second, healthz(s))
 	d := time.Duration(*steadySeconds) * time.Second
 	fmt.Printf("P1b: POST /api/v1/ballots at %d/s for %s …\n", *steadyRate, d)
 	sub := openLoop(*conns, *steadyRate, d, ballotsFrom(s, pool))
-	b.peak = max(b.peak, mem.done())
+	b.peak = max(b.peak, mem.Stop())
 	if err := accepted(s, sub.ok); err != nil {
 		return err
 	}

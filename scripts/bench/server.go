@@ -7,11 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"ballot/internal/crashloop"
@@ -96,55 +93,6 @@ func (s *server) metric(name string) float64 {
 		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
 			f, _ := strconv.ParseFloat(v, 64)
 			return f
-		}
-	}
-	return 0
-}
-
-// memory samples the server's anonymous resident memory (Go heap, stacks
-// and runtime, not the mapped database file) until stopped, keeping the peak.
-type memory struct {
-	peak atomic.Int64
-	stop chan struct{}
-	wg   sync.WaitGroup
-}
-
-func watchMemory(pid int) *memory {
-	m := &memory{stop: make(chan struct{})}
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		for {
-			if v := anonMemory(pid); v > m.peak.Load() {
-				m.peak.Store(v)
-			}
-			select {
-			case <-m.stop:
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-	}()
-	return m
-}
-
-// done stops sampling and returns the peak in bytes.
-func (m *memory) done() int64 {
-	close(m.stop)
-	m.wg.Wait()
-	return m.peak.Load()
-}
-
-// anonMemory is a process's RssAnon from /proc, in bytes.
-func anonMemory(pid int) int64 {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, "RssAnon:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
 		}
 	}
 	return 0

@@ -11,6 +11,24 @@
     }
     code.addEventListener("input", function () { code.value = fmt(code.value); });
   }
+  // The tab keeps the submission_id of the last ballot it sent (only that:
+  // no code, no answer) for as long as the tab lives, and sends it with a
+  // code typed again: the server shows a used code's receipt only to the
+  // submission that used it. A kiosk forgets it once the receipt is shown.
+  var store = null;
+  try { store = window.sessionStorage; } catch (err) {}
+  var key = "ballot.submission";
+  if (store && document.body.hasAttribute("data-kiosk") && document.querySelector(".receipt")) {
+    store.removeItem(key);
+  }
+  var entry = code && code.form, sid = store && store.getItem(key);
+  if (entry && sid) {
+    var field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "submission_id";
+    field.value = sid;
+    entry.appendChild(field);
+  }
   // The ballot: send with the same submission_id until an answer comes, so a
   // dropped connection loses nothing; then show the server's page.
   var form = document.querySelector("form[data-retry]");
@@ -18,6 +36,7 @@
     form.addEventListener("submit", function (e) {
       if (e.submitter && e.submitter.name === "setlang") return;
       e.preventDefault();
+      if (store && form.elements.submission_id) store.setItem(key, form.elements.submission_id.value);
       var body = new URLSearchParams(new FormData(form)).toString();
       var status = document.getElementById("status");
       var tries = 0;

@@ -1,0 +1,65 @@
+package server
+
+import (
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"ballot/internal/apperr"
+	"ballot/internal/service"
+	"ballot/internal/storage"
+)
+
+// TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp: 60 unknown codes
+// from one client at once, each lookup slow enough that all are under way
+// together, get at most the limit looked up. (Checking the count first and
+// adding to it after each lookup let all 60 through; through HTTP the
+// window is narrow and the issue saw 31 of a limit of 30.)
+func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
+	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := service.New(store, service.Options{})
+	defer svc.Close()
+	s := New(svc, Config{GuessLimit: 30})
+	var looked atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 60; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.guarded("198.51.100.7", func() error {
+				looked.Add(1)
+				time.Sleep(100 * time.Millisecond)
+				return apperr.New(apperr.CodeUnknown, "code.unknown")
+			})
+		}()
+	}
+	wg.Wait()
+	if n := looked.Load(); n != 30 {
+		t.Fatalf("%d of 60 concurrent guesses looked up, limit 30", n)
+	}
+}
+
+// TestEveryBodyLimitNamesARoute: a limit for a route that was renamed or
+// removed would leave the new route with the default, and its uploads
+// refused.
+func TestEveryBodyLimitNamesARoute(t *testing.T) {
+	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := service.New(store, service.Options{})
+	defer svc.Close()
+	s := New(svc, Config{})
+	for route := range bodyLimits {
+		if _, ok := s.rules[route]; !ok {
+			t.Errorf("body limit for %q, which is no route", route)
+		}
+	}
+}
