@@ -40,6 +40,14 @@ func (s *Server) Rule(method, path string) (Access, bool) {
 // here, so none can exist without a rule.
 func (s *Server) handle(method, path string, a Access, h fiber.Handler) {
 	s.rules[method+" "+path] = a
+	if strings.HasPrefix(path, "/console") {
+		// Console pages ask the server what they may offer (can).
+		inner := h
+		h = func(c *fiber.Ctx) error {
+			c.Locals(serverKey, s)
+			return inner(c)
+		}
+	}
 	switch {
 	case a.Public:
 		s.App.Add(method, path, h)
@@ -50,7 +58,10 @@ func (s *Server) handle(method, path string, a Access, h fiber.Handler) {
 	}
 }
 
-const principalKey = "principal"
+const (
+	principalKey = "principal"
+	serverKey    = "server"
+)
 
 // authorize checks the bearer token and the role.
 func (s *Server) authorize(a Access) fiber.Handler {

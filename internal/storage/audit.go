@@ -52,3 +52,27 @@ func (t *Tx) AuditHead() (string, error) {
 	}
 	return e.Hash, nil
 }
+
+// AuditEntriesBack passes the entries with seq < before (every entry if
+// before is 0), newest first, to fn until it returns false.
+func (t *Tx) AuditEntriesBack(before uint64, fn func(audit.Entry) (bool, error)) error {
+	c := t.tx.Bucket(bAudit).Cursor()
+	var k, v []byte
+	if before == 0 {
+		k, v = c.Last()
+	} else if k, v = c.Seek(u64(before)); k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	for ; k != nil; k, v = c.Prev() {
+		var e audit.Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return err
+		}
+		if more, err := fn(e); err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}

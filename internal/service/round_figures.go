@@ -1,0 +1,77 @@
+package service
+
+import (
+	"ballot/internal/auth"
+	"ballot/internal/rounds"
+	"ballot/internal/storage"
+	"ballot/internal/tally"
+)
+
+// RoundFigures are the totals at the top of a round's page.
+type RoundFigures struct {
+	Units   int
+	Targets int
+	// Kinds counts the targets of each kind.
+	Kinds map[string]int
+	// Codes are those of the whole round, or of an authority's subtree.
+	Codes   Codes
+	Batches int
+	// After counting: the submissions counted (one receipt each, in the
+	// whole round) and the ballots, one per target of each (a code for two
+	// targets gives two), of the targets p may see.
+	Receipts int
+	Ballots  int
+}
+
+// Figures returns the totals of round rid as p may see them.
+func (s *Service) Figures(p auth.Principal, rid string) (*RoundFigures, error) {
+	f := &RoundFigures{Kinds: map[string]int{}}
+	err := s.store.View(func(tx *storage.Tx) error {
+		r, err := tx.Round(rid)
+		if err != nil {
+			return err
+		}
+		units, err := tx.Units(rid)
+		if err != nil {
+			return err
+		}
+		tree := tally.NewTree(units)
+		within, err := scope(p, tree, "")
+		if err != nil {
+			return err
+		}
+		f.Units = len(units)
+		for _, u := range units {
+			if u.IsTarget() {
+				f.Targets++
+				f.Kinds[u.Kind]++
+			}
+		}
+		batches, err := tx.Batches(rid)
+		if err != nil {
+			return err
+		}
+		f.Batches = len(batches)
+		if within == "" {
+			for i := range batches {
+				f.Codes.add(&batches[i])
+			}
+		} else {
+			f.Codes = of(sumCodes(tree, batches).below, within)
+		}
+		if r.State != rounds.Counted {
+			return nil
+		}
+		if f.Receipts, err = tx.CountReceipts(rid); err != nil {
+			return err
+		}
+		counted, err := tx.Counted(rid)
+		for id, t := range counted {
+			if within == "" || id != within && tree.Within(id, within) {
+				f.Ballots += t.Ballots
+			}
+		}
+		return err
+	})
+	return f, err
+}
