@@ -50,8 +50,16 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	if v.Head, err = s.svc.AuditHead(); err != nil {
 		return err
 	}
+	rs, err := s.svc.Rounds()
+	if err != nil {
+		return err
+	}
+	w := auditWriter{lang: p.Lang, rounds: map[string]string{}}
+	for _, r := range rs {
+		w.rounds[r.ID] = r.Title
+	}
 	for _, e := range entries {
-		v.Entries = append(v.Entries, auditWords(e, p.Lang))
+		v.Entries = append(v.Entries, w.entry(e))
 	}
 	if more {
 		v.Older = entries[len(entries)-1].Seq
@@ -60,8 +68,15 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	return renderConsole(c, fiber.StatusOK, "audit.html", p)
 }
 
-// auditWords renders one entry in lang.
-func auditWords(e audit.Entry, l i18n.Lang) auditRow {
+// auditWriter writes entries in a language, rounds by their titles.
+type auditWriter struct {
+	lang   i18n.Lang
+	rounds map[string]string
+}
+
+// entry writes one entry.
+func (w auditWriter) entry(e audit.Entry) auditRow {
+	l := w.lang
 	row := auditRow{Seq: e.Seq, At: e.At, Actor: actorWords(e.Actor, l), Action: named(l, "audit.", e.Action)}
 	if len(e.Detail) == 0 {
 		return row
@@ -92,7 +107,7 @@ func auditWords(e audit.Entry, l i18n.Lang) auditRow {
 		return strings.Compare(a, b)
 	})
 	for _, k := range keys {
-		if v := valueWords(k, detail[k], l); v != "" {
+		if v := w.value(k, detail[k]); v != "" {
 			row.Fields = append(row.Fields, auditField{named(l, "auditf.", k), v})
 		}
 	}
@@ -111,9 +126,10 @@ func actorWords(actor string, l i18n.Lang) string {
 // maxListed bounds the items of a list a field shows.
 const maxListed = 8
 
-// valueWords writes one detail value ("" for none): levels and roles by
-// name, times in Vietnam time, yes and no, lists shortened.
-func valueWords(key string, v any, l i18n.Lang) string {
+// value writes one detail value ("" for none): rounds by title, levels
+// and roles by name, times in Vietnam time, yes and no, lists shortened.
+func (w auditWriter) value(key string, v any) string {
+	l := w.lang
 	switch v := v.(type) {
 	case nil:
 		return ""
@@ -123,12 +139,16 @@ func valueWords(key string, v any, l i18n.Lang) string {
 		}
 		return i18n.M("console.no").In(l)
 	case json.Number:
-		if n, err := v.Int64(); err == nil {
+		if n, err := v.Int64(); err == nil && key != "year" && key != "version" {
 			return number(l, int(n))
 		}
 		return v.String()
 	case string:
 		switch key {
+		case "round":
+			if title, ok := w.rounds[v]; ok {
+				return title + " (" + v + ")"
+			}
 		case "level":
 			return levelName(l, v)
 		case "role":
@@ -141,7 +161,7 @@ func valueWords(key string, v any, l i18n.Lang) string {
 	case []any:
 		parts := make([]string, 0, min(len(v), maxListed))
 		for _, item := range v[:min(len(v), maxListed)] {
-			parts = append(parts, valueWords(key, item, l))
+			parts = append(parts, w.value(key, item))
 		}
 		s := strings.Join(parts, "; ")
 		if len(v) > maxListed {
@@ -156,8 +176,8 @@ func valueWords(key string, v any, l i18n.Lang) string {
 		slices.Sort(keys)
 		var parts []string
 		for _, k := range keys {
-			if w := valueWords(k, v[k], l); w != "" {
-				parts = append(parts, named(l, "auditf.", k)+": "+w)
+			if s := w.value(k, v[k]); s != "" {
+				parts = append(parts, named(l, "auditf.", k)+": "+s)
 			}
 		}
 		return strings.Join(parts, ", ")

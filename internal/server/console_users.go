@@ -29,9 +29,9 @@ func (s *Server) usersPage(c *fiber.Ctx, shown error, name, password string) err
 	// across rounds.
 	if rs, err := s.svc.Rounds(); err == nil && len(rs) > 0 {
 		rid := rs[len(rs)-1].ID
-		v.Search = &unitSearch{Lang: p.Lang, Round: rid, Path: "/console/users", Q: c.Query("q")}
+		v.Search = &unitSearch{Lang: p.Lang, Round: rid, Path: "/console/users", Find: service.FindDeciding, Q: c.Query("q")}
 		if v.Search.Q != "" {
-			if v.Search.Hits, v.Search.Total, err = s.svc.SearchUnits(principal(c), rid, v.Search.Q, service.FindAny, maxHits); err != nil {
+			if v.Search.Hits, v.Search.Total, err = s.svc.SearchUnits(principal(c), rid, v.Search.Q, service.FindDeciding, maxHits); err != nil {
 				return err
 			}
 		}

@@ -91,7 +91,7 @@ func TestConsolePagesSayWordsNotIDs(t *testing.T) {
 	// the audit log: sentences, fields with labels, no JSON
 	e.page("POST", "/console/users", session, url.Values{"_csrf": {csrf}, "name": {"bkp"}, "role": {"committee"}})
 	audit := string(e.page("GET", "/console/audit", session, nil).Body)
-	for _, want := range []string{`<th scope="row">Thêm người dùng</th>`, "<dt>Vai trò</dt><dd>Ban kiểm phiếu</dd>", `<th scope="row">Đăng nhập</th>`, `<th scope="row">Kết thúc đợt lấy phiếu</th>`, "<dt>Đợt</dt><dd>" + rid + "</dd>"} {
+	for _, want := range []string{`<th scope="row">Thêm người dùng</th>`, "<dt>Vai trò</dt><dd>Ban kiểm phiếu</dd>", `<th scope="row">Đăng nhập</th>`, `<th scope="row">Kết thúc đợt lấy phiếu</th>`, "<dt>Đợt</dt><dd>Đánh giá chất lượng năm 2026 (" + rid + ")</dd>"} {
 		if !strings.Contains(audit, want) {
 			t.Fatalf("the audit page lacks %q: %s", want, audit)
 		}

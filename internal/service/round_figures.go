@@ -18,7 +18,8 @@ type RoundFigures struct {
 	Batches int
 	// After counting: the submissions counted (one receipt each, in the
 	// whole round) and the ballots, one per target of each (a code for two
-	// targets gives two), of the targets p may see.
+	// targets gives two), of the targets p may see — counted from the
+	// batches' used codes, which is what counting opened.
 	Receipts int
 	Ballots  int
 }
@@ -52,26 +53,32 @@ func (s *Service) Figures(p auth.Principal, rid string) (*RoundFigures, error) {
 			return err
 		}
 		f.Batches = len(batches)
-		if within == "" {
-			for i := range batches {
-				f.Codes.add(&batches[i])
+		counted := r.State == rounds.Counted
+		if counted {
+			if f.Receipts, err = tx.CountReceipts(rid); err != nil {
+				return err
 			}
-		} else {
+		}
+		if within != "" {
 			f.Codes = of(sumCodes(tree, batches).below, within)
 		}
-		if r.State != rounds.Counted {
-			return nil
-		}
-		if f.Receipts, err = tx.CountReceipts(rid); err != nil {
-			return err
-		}
-		counted, err := tx.Counted(rid)
-		for id, t := range counted {
-			if within == "" || id != within && tree.Within(id, within) {
-				f.Ballots += t.Ballots
+		for i := range batches {
+			b := &batches[i]
+			if within == "" {
+				f.Codes.add(b)
+			}
+			if !counted {
+				continue
+			}
+			// A code is used if and only if its ballots were stored, one a
+			// target (SPEC §3.1), and counting opened them all.
+			for _, t := range b.Targets {
+				if within == "" || t != within && tree.Within(t, within) {
+					f.Ballots += b.Used
+				}
 			}
 		}
-		return err
+		return nil
 	})
 	return f, err
 }
