@@ -125,11 +125,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	fs := newFlags(name, stderr)
 	db := fs.String("db", envOr("BALLOT_DB", defDB), "database file")
 	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address")
-	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips (default: the address a request came to)")
+	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips; without it no slips are printed (the demo uses http://ADDR)")
 	profile := fs.String("pprof", envOr("BALLOT_PPROF", ""), "serve Go's profiles (net/http/pprof) on this address, e.g. 127.0.0.1:6060 (default: off)")
 	proxies := fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if isDemo && *public == "" {
+		*public = "http://" + *addr
 	}
 	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
 		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public}

@@ -81,10 +81,7 @@ func (b *Browser) Tab(width int64, script bool) (context.Context, context.Cancel
 			chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	}
 	if !script {
-		actions = append(actions, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-			return err
-		}))
+		actions = append(actions, noScript)
 	}
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		cancel()
@@ -92,3 +89,24 @@ func (b *Browser) Tab(width int64, script bool) (context.Context, context.Cancel
 	}
 	return ctx, cancel, nil
 }
+
+// Desktop opens a tab with a desktop window of width × height CSS pixels
+// (the console's 1280 × 800); script false switches JavaScript off.
+func (b *Browser) Desktop(width, height int64, script bool) (context.Context, context.CancelFunc, error) {
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	actions := []chromedp.Action[chromedp.Void]{chromedp.Navigate("about:blank"), chromedp.EmulateViewport(width, height)}
+	if !script {
+		actions = append(actions, noScript)
+	}
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return ctx, cancel, nil
+}
+
+// noScript switches a tab's JavaScript off.
+var noScript = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	return err
+})

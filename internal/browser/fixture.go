@@ -68,13 +68,13 @@ func NewEmpty(dir string, opt service.Options) (*Fixture, error) {
 		f.Close()
 		return nil, err
 	}
-	f.Server = server.New(f.Service, server.Config{Log: opt.Log})
 	if f.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 		f.Close()
 		return nil, err
 	}
-	go f.Server.App.Listener(f.ln)
 	f.URL = "http://" + f.ln.Addr().String()
+	f.Server = server.New(f.Service, server.Config{Log: opt.Log, PublicURL: f.URL})
+	go f.Server.App.Listener(f.ln)
 	return f, nil
 }
 

@@ -1,11 +1,17 @@
 // Command screenshots writes phone-size screenshots of every participant
 // page (code entry, ballots, receipt, kiosk, error pages, receipt check) in
-// Vietnamese and English, for people to look at:
+// Vietnamese and English, and 1280 × 800 screenshots of every console page,
+// on a small round and on the province round (979 units, 61,567 codes), for
+// people to look at:
 //
-//	go run ./scripts/screenshots [-out screenshots]
+//	go run ./scripts/screenshots [-out screenshots] [-axe node_modules/axe-core/axe.min.js]
+//
+// With -axe, axe-core (npm install axe-core) checks every console page and
+// its violations are printed.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -20,7 +26,10 @@ import (
 	"ballot/internal/service"
 )
 
-var out = flag.String("out", "screenshots", "folder for the PNG files")
+var (
+	out = flag.String("out", "screenshots", "folder for the PNG files")
+	axe = flag.String("axe", "", "axe-core's axe.min.js: check every console page with it")
+)
 
 func main() {
 	flag.Parse()
@@ -36,7 +45,8 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	f, err := browser.NewFixture(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	opt := service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f, err := browser.NewFixture(dir, opt)
 	if err != nil {
 		return err
 	}
@@ -104,7 +114,11 @@ func run() error {
 				chromedp.SendKeys("#name", "tinh-uy"), chromedp.SendKeys("#password", "một câu mật khẩu đủ dài"),
 				browser.NewPage(chromedp.Submit("#password")), browser.NewPage(chromedp.Navigate(f.URL + "/console/rounds/r1/ratings"))}
 		}
-		ctx, cancel, err := b.Tab(s.width, true)
+		tab := func() (context.Context, context.CancelFunc, error) { return b.Tab(s.width, true) }
+		if s.width == 0 {
+			tab = func() (context.Context, context.CancelFunc, error) { return b.Desktop(1280, 800, true) }
+		}
+		ctx, cancel, err := tab()
 		if err != nil {
 			return err
 		}
@@ -112,18 +126,13 @@ func run() error {
 			cancel()
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		err = save(ctx, s.name)
 		cancel()
 		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
-		}
-		path := filepath.Join(*out, s.name+".png")
-		if err := os.WriteFile(path, png, 0o644); err != nil {
 			return err
 		}
-		fmt.Println(path)
 	}
-	return nil
+	return provinceShots(b, dir, opt)
 }
 
 // countAndAuthority closes and counts round r1 and adds an authority of the
