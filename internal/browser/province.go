@@ -125,7 +125,7 @@ func (p *Province) seed(which ProvinceRounds) error {
 		if err != nil {
 			return err
 		}
-		if _, err := p.vote(r.ID, codes, func(i int) int { return 3 + i%5 }); err != nil {
+		if _, err := p.vote(r.ID, codes, func(i int) int { return 1 + i%3 }); err != nil {
 			return err
 		}
 		if _, err := s.CloseRound(provinceActor, r.ID); err != nil {
@@ -246,7 +246,7 @@ func (p *Province) openRound() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, err = p.vote(r.ID, codes, func(i int) int { return (i % 7) * 3 })
+	_, err = p.vote(r.ID, codes, func(i int) int { return i % 4 })
 	return r.ID, err
 }
 

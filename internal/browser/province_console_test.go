@@ -3,13 +3,13 @@ package browser_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -54,7 +54,8 @@ func plannedRating(i int) (level, reason string) {
 // grassroots organizations of the province, one sheet per district-level
 // unit (odd districts with JavaScript off, even ones with it on), and the 21
 // district-level units on the province's sheet: 22 submissions. The same
-// ratings made through the API on a twin round give the same report.
+// ratings made through the API (a ratings file) on a twin round give the
+// same report.
 func TestRatingEveryGrassrootsOrganizationThroughTheConsole(t *testing.T) {
 	needChromium(t)
 	start := time.Now()
@@ -125,45 +126,34 @@ func TestRatingEveryGrassrootsOrganizationThroughTheConsole(t *testing.T) {
 		t.Fatalf("%d targets rated in %d submissions", n, submissions)
 	}
 	t.Logf("console ratings done after %v", time.Since(start))
-	// the same ratings through the API, on the twin round
-	api := func(method, path string, body any) (int, []byte) {
-		raw, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, p.URL+path, bytes.NewReader(raw))
+	// the same ratings through the API, on the twin round: a file of them
+	api := func(method, path, ctype string, body []byte) (int, []byte) {
+		req, _ := http.NewRequest(method, p.URL+path, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+p.Tokens[browser.ProvinceUser])
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
-			t.Error(err)
-			return 0, nil
+			t.Fatal(err)
 		}
 		defer res.Body.Close()
 		var buf bytes.Buffer
 		buf.ReadFrom(res.Body)
 		return res.StatusCode, buf.Bytes()
 	}
-	jobs := make(chan string)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for id := range jobs {
-				in := map[string]string{"level": planned[id][0], "reason": planned[id][1], "decision": "12-QĐ/TU", "date": "05/12/2026"}
-				if status, body := api("PUT", "/api/v1/rounds/"+p.Twin+"/ratings/"+id, in); status != 200 {
-					t.Errorf("PUT %s: %d %s", id, status, body)
-				}
-			}
-		}()
+	var file bytes.Buffer
+	w := csv.NewWriter(&file)
+	w.Write([]string{"unit", "level", "decision", "date", "reason"})
+	for id, r := range planned {
+		w.Write([]string{id, r[0], "12-QĐ/TU", "05/12/2026", r[1]})
 	}
-	for id := range planned {
-		jobs <- id
+	w.Flush()
+	if status, body := api("POST", "/api/v1/rounds/"+p.Twin+"/ratings", "text/csv", file.Bytes()); status != 201 {
+		t.Fatalf("the ratings through the API: %d %s", status, body)
 	}
-	close(jobs)
-	wg.Wait()
 	t.Logf("API ratings done after %v", time.Since(start))
 	for _, kind := range []string{"grassroots", "district", ""} {
-		_, viaConsole := api("GET", "/api/v1/rounds/"+p.Counted+"/report?unit=gialai&kind="+kind, nil)
-		_, viaAPI := api("GET", "/api/v1/rounds/"+p.Twin+"/report?unit=gialai&kind="+kind, nil)
+		_, viaConsole := api("GET", "/api/v1/rounds/"+p.Counted+"/report?unit=gialai&kind="+kind, "", nil)
+		_, viaAPI := api("GET", "/api/v1/rounds/"+p.Twin+"/report?unit=gialai&kind="+kind, "", nil)
 		var a, c map[string]any
 		json.Unmarshal(viaConsole, &c)
 		json.Unmarshal(viaAPI, &a)
@@ -249,6 +239,17 @@ func TestTheProvinceConsoleWithAndWithoutJavaScript(t *testing.T) {
 		if rows := text(t, ctx, "#turnout tbody"); strings.Count(rows, "\n") < 46 || !strings.Contains(rows, "(chính đơn vị này)") {
 			t.Fatalf("script %v: Pleiku's rows: %s", script, rows)
 		}
+		// with script, the turnout of the open round follows by itself
+		var live context.Context
+		issued := ""
+		if script {
+			live = desktop(t, b, p, browser.AdminUser, true)
+			do(t, live, browser.NewPage(chromedp.Navigate(or+"/turnout")))
+			issued = text(t, live, "#t-issued")
+			if text(t, live, "#t-live") == "" {
+				t.Fatal("the live turnout does not say it updates itself")
+			}
+		}
 		// find Chư Sê: typed (script) or asked (no script)
 		do(t, ctx, browser.NewPage(chromedp.Navigate(or+"/codes")), chromedp.SendKeys("#q", "huyen chu se"))
 		if script {
@@ -268,6 +269,15 @@ func TestTheProvinceConsoleWithAndWithoutJavaScript(t *testing.T) {
 		do(t, ctx, chromedp.Click(`input[name="confirm"]`), browser.NewPage(chromedp.Submit(`input[name="confirm"]`)))
 		if slips := text(t, ctx, "body"); len(codesIn(slips)) != 2*grassroots {
 			t.Fatalf("script %v: %d codes on the slips", script, len(codesIn(slips)))
+		}
+		if script {
+			deadline := time.Now().Add(25 * time.Second)
+			for text(t, live, "#t-issued") == issued && time.Now().Before(deadline) {
+				time.Sleep(200 * time.Millisecond)
+			}
+			if now := text(t, live, "#t-issued"); now == issued {
+				t.Fatalf("the live turnout still says %s codes issued", now)
+			}
 		}
 		// revoke the newest batch, after saying yes
 		batches, _ := p.Service.Batches(p.Open)
