@@ -48,6 +48,9 @@ func TestTheCommitteeConfirmsTheCountThenGetsTheMinutesAndReceipts(t *testing.T)
 		t.Fatalf("count: %d %s", r.Status, r.Body)
 	}
 	round := string(e.page("GET", cr, session, nil).Body)
+	if !strings.Contains(round, "3 lượt gửi phiếu (mỗi lượt một mã xác nhận), 3 phiếu theo từng đối tượng") {
+		t.Fatalf("what was counted: %s", round)
+	}
 	if !strings.Contains(round, `href="`+cr+`/minutes?lang=vi">Biên bản kiểm phiếu</a>`) || !strings.Contains(round, `href="`+cr+`/receipts">`) || strings.Contains(round, cr+"/tally?") {
 		t.Fatalf("the committee's downloads: %s", round)
 	}
