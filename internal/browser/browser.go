@@ -74,12 +74,19 @@ func (b *Browser) Close() {
 // Tab opens a tab. A width above 0 makes it a phone that many CSS pixels
 // wide (740 high) at 2× with touch; script false switches JavaScript off.
 func (b *Browser) Tab(width int64, script bool) (context.Context, context.CancelFunc, error) {
-	ctx, cancel := chromedp.NewContext(b.ctx)
-	actions := []chromedp.Action[chromedp.Void]{chromedp.Navigate("about:blank")}
+	var view []chromedp.Action[chromedp.Void]
 	if width > 0 {
-		actions = append(actions, chromedp.EmulateViewport(width, 740, chromedp.EmulateScale(2),
+		view = append(view, chromedp.EmulateViewport(width, 740, chromedp.EmulateScale(2),
 			chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	}
+	return b.open(script, view...)
+}
+
+// open opens a blank tab, sets it up and switches its script off unless
+// script.
+func (b *Browser) open(script bool, setup ...chromedp.Action[chromedp.Void]) (context.Context, context.CancelFunc, error) {
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	actions := append([]chromedp.Action[chromedp.Void]{chromedp.Navigate("about:blank")}, setup...)
 	if !script {
 		actions = append(actions, noScript)
 	}
@@ -93,16 +100,7 @@ func (b *Browser) Tab(width int64, script bool) (context.Context, context.Cancel
 // Desktop opens a tab with a desktop window of width × height CSS pixels
 // (the console's 1280 × 800); script false switches JavaScript off.
 func (b *Browser) Desktop(width, height int64, script bool) (context.Context, context.CancelFunc, error) {
-	ctx, cancel := chromedp.NewContext(b.ctx)
-	actions := []chromedp.Action[chromedp.Void]{chromedp.Navigate("about:blank"), chromedp.EmulateViewport(width, height)}
-	if !script {
-		actions = append(actions, noScript)
-	}
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		cancel()
-		return nil, nil, err
-	}
-	return ctx, cancel, nil
+	return b.open(script, chromedp.EmulateViewport(width, height))
 }
 
 // noScript switches a tab's JavaScript off.

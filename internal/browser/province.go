@@ -3,8 +3,6 @@ package browser
 import (
 	"encoding/json"
 	"fmt"
-	"net"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -13,7 +11,6 @@ import (
 	"ballot/internal/demo"
 	"ballot/internal/rounds"
 	"ballot/internal/seal"
-	"ballot/internal/server"
 	"ballot/internal/service"
 	"ballot/internal/storage"
 )
@@ -23,9 +20,7 @@ import (
 // few thousand of them used — for console tests, benchmarks and
 // screenshots; and users of every role, each with Password.
 type Province struct {
-	URL     string
-	Service *service.Service
-	Server  *server.Server
+	served
 	// Counted is the counted round; Twin, when asked, a second counted
 	// round over the same tree without ballots; Open, Closed and Draft,
 	// when asked, a round open for ballots, one closed waiting for its
@@ -36,8 +31,6 @@ type Province struct {
 	Ballots int
 	// Tokens are API tokens of the users, by name.
 	Tokens map[string]string
-	store  *storage.Store
-	ln     net.Listener
 }
 
 // ProvinceRounds says which rounds besides the counted one to make.
@@ -60,22 +53,18 @@ var provinceActor = auth.Principal{Name: "fixture"}
 // NewProvince seeds a fresh database in dir and starts a server over it.
 // Seeding takes a few seconds: the codes, then the ballots, then the count.
 func NewProvince(dir string, which ProvinceRounds, opt service.Options) (*Province, error) {
-	store, err := storage.Open(filepath.Join(dir, "ballot.db"), storage.Options{})
+	p := &Province{Tokens: map[string]string{}}
+	if err := p.open(dir, opt); err != nil {
+		return nil, err
+	}
+	err := p.seed(which)
+	if err == nil {
+		err = p.listen(opt)
+	}
 	if err != nil {
-		return nil, err
-	}
-	p := &Province{store: store, Service: service.New(store, opt), Tokens: map[string]string{}}
-	if err := p.seed(which); err != nil {
 		p.Close()
 		return nil, err
 	}
-	if p.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-		p.Close()
-		return nil, err
-	}
-	p.URL = "http://" + p.ln.Addr().String()
-	p.Server = server.New(p.Service, server.Config{Log: opt.Log, PublicURL: p.URL})
-	go p.Server.App.Listener(p.ln)
 	return p, nil
 }
 
@@ -314,18 +303,6 @@ func answers(i, k int) map[string]json.RawMessage {
 		a["comment"] = q("Tập thể đoàn kết; cần sát cơ sở hơn.")
 	}
 	return a
-}
-
-// Close stops the server and closes the database.
-func (p *Province) Close() {
-	if p.Server != nil {
-		p.Server.App.ShutdownWithTimeout(5 * time.Second)
-	}
-	if p.ln != nil {
-		p.ln.Close()
-	}
-	p.Service.Close()
-	p.store.Close()
 }
 
 // ConsolePage is a console page of the province as one of its users sees

@@ -71,6 +71,12 @@ func (s *Server) batchCodes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.sendBatchCodes(c, format, lang(c))
+}
+
+// sendBatchCodes answers a draft batch's codes again, in format and
+// language l.
+func (s *Server) sendBatchCodes(c *fiber.Ctx, format string, l i18n.Lang) error {
 	if format == "slips" {
 		if err := s.slipsPrintable(); err != nil {
 			return err
@@ -80,7 +86,7 @@ func (s *Server) batchCodes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.sendCodes(c, format, lang(c), c.Params("rid"), b, list)
+	return s.sendCodes(c, format, l, c.Params("rid"), b, list)
 }
 
 func codesFormat(c *fiber.Ctx) (string, error) {

@@ -46,7 +46,13 @@ func (b batchRow) Unused() int { return b.Count - b.Used - b.Revoked }
 
 // codesPath is the codes page of round rid for unit, in language l.
 func codesPath(rid, unit, notice string, l i18n.Lang) string {
-	path := "/console/rounds/" + rid + "/codes?lang=" + string(l)
+	return unitPagePath(rid, "codes", unit, notice, l)
+}
+
+// unitPagePath is a round's page about unit ("" for its default), with a
+// notice, in language l.
+func unitPagePath(rid, page, unit, notice string, l i18n.Lang) string {
+	path := "/console/rounds/" + rid + "/" + page + "?lang=" + string(l)
 	if unit != "" {
 		path += "&unit=" + unit
 	}
@@ -247,16 +253,7 @@ func (s *Server) consoleBatchCodes(c *fiber.Ctx) error {
 	if format == "" {
 		return apperr.New(apperr.NotFound, "not_found.route")
 	}
-	if format == "slips" {
-		if err := s.slipsPrintable(); err != nil {
-			return err
-		}
-	}
-	b, list, err := s.svc.BatchCodes(principal(c), c.Params("rid"), c.Params("bid"))
-	if err != nil {
-		return err
-	}
-	return s.sendCodes(c, format, newConsolePage(c, "").Lang, c.Params("rid"), b, list)
+	return s.sendBatchCodes(c, format, newConsolePage(c, "").Lang)
 }
 
 // consoleBatchesCSV makes one batch a row of a CSV of target, count and

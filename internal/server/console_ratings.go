@@ -47,14 +47,7 @@ var levelIDs = append(append([]string(nil), forms.Levels...), report.NotRated)
 
 // ratingsPath is the ratings page of round rid, on unit's sheet if any.
 func ratingsPath(rid, unit, notice string, l i18n.Lang) string {
-	path := "/console/rounds/" + rid + "/ratings?lang=" + string(l)
-	if unit != "" {
-		path += "&unit=" + unit
-	}
-	if notice != "" {
-		path += "&notice=" + notice
-	}
-	return path
+	return unitPagePath(rid, "ratings", unit, notice, l)
 }
 
 func (s *Server) consoleRatings(c *fiber.Ctx) error {

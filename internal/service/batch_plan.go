@@ -63,18 +63,13 @@ func makePlan(tx *storage.Tx, rid string, in PlanIn) (*Plan, error) {
 	if err := valid.Struct(&in, ""); err != nil {
 		return nil, err
 	}
-	r, err := tx.Round(rid)
+	r, tree, err := roundTree(tx, rid)
 	if err != nil {
 		return nil, err
 	}
 	if err := r.Check(rounds.ActAddBatch); err != nil {
 		return nil, err
 	}
-	units, err := tx.Units(rid)
-	if err != nil {
-		return nil, err
-	}
-	tree := tally.NewTree(units)
 	u := tree.Unit(in.Unit)
 	if u == nil {
 		return nil, apperr.New(apperr.NotFound, "not_found.unit", in.Unit)
@@ -156,18 +151,13 @@ func (s *Service) DraftSlips(p auth.Principal, rid, unit string) ([]*rounds.Batc
 	var bs []*rounds.Batch
 	var lists [][]string
 	err := s.update(p, "batch.download", func(tx *storage.Tx) (any, error) {
-		r, err := tx.Round(rid)
+		r, tree, err := roundTree(tx, rid)
 		if err != nil {
 			return nil, err
 		}
 		if err := r.Check(rounds.ActShowCodes); err != nil {
 			return nil, err
 		}
-		units, err := tx.Units(rid)
-		if err != nil {
-			return nil, err
-		}
-		tree := tally.NewTree(units)
 		if tree.Unit(unit) == nil {
 			return nil, apperr.New(apperr.NotFound, "not_found.unit", unit)
 		}

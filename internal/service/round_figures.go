@@ -4,7 +4,6 @@ import (
 	"ballot/internal/auth"
 	"ballot/internal/rounds"
 	"ballot/internal/storage"
-	"ballot/internal/tally"
 )
 
 // RoundFigures are the totals at the top of a round's page.
@@ -28,21 +27,16 @@ type RoundFigures struct {
 func (s *Service) Figures(p auth.Principal, rid string) (*RoundFigures, error) {
 	f := &RoundFigures{Kinds: map[string]int{}}
 	err := s.store.View(func(tx *storage.Tx) error {
-		r, err := tx.Round(rid)
+		r, tree, err := roundTree(tx, rid)
 		if err != nil {
 			return err
 		}
-		units, err := tx.Units(rid)
-		if err != nil {
-			return err
-		}
-		tree := tally.NewTree(units)
 		within, err := scope(p, tree, "")
 		if err != nil {
 			return err
 		}
-		f.Units = len(units)
-		for _, u := range units {
+		f.Units = len(tree.Units())
+		for _, u := range tree.Units() {
 			if u.IsTarget() {
 				f.Targets++
 				f.Kinds[u.Kind]++

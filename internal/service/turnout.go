@@ -89,14 +89,10 @@ func of(m map[string]*Codes, id string) Codes {
 func (s *Service) Turnout(p auth.Principal, rid, unit string) (*Turnout, error) {
 	out := &Turnout{Targets: []TargetTurnout{}}
 	err := s.store.View(func(tx *storage.Tx) error {
-		if _, err := tx.Round(rid); err != nil {
-			return err
-		}
-		units, err := tx.Units(rid)
+		_, tree, err := roundTree(tx, rid)
 		if err != nil {
 			return err
 		}
-		tree := tally.NewTree(units)
 		if unit, err = scope(p, tree, unit); err != nil {
 			return err
 		}
@@ -168,14 +164,10 @@ type TurnoutTree struct {
 func (s *Service) TurnoutTree(p auth.Principal, rid, unit string) (*TurnoutTree, error) {
 	out := &TurnoutTree{}
 	err := s.store.View(func(tx *storage.Tx) (err error) {
-		if out.Round, err = tx.Round(rid); err != nil {
+		var tree *tally.Tree
+		if out.Round, tree, err = roundTree(tx, rid); err != nil {
 			return err
 		}
-		units, err := tx.Units(rid)
-		if err != nil {
-			return err
-		}
-		tree := tally.NewTree(units)
 		if unit, err = scope(p, tree, unit); err != nil {
 			return err
 		}

@@ -10,15 +10,24 @@ import (
 // Tree returns a round's organization tree.
 func (s *Service) Tree(rid string) (*tally.Tree, error) {
 	var t *tally.Tree
-	err := s.store.View(func(tx *storage.Tx) error {
-		if _, err := tx.Round(rid); err != nil {
-			return err
-		}
-		units, err := tx.Units(rid)
-		t = tally.NewTree(units)
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		_, t, err = roundTree(tx, rid)
 		return err
 	})
 	return t, err
+}
+
+// roundTree reads round rid and its organization tree within tx.
+func roundTree(tx *storage.Tx, rid string) (*rounds.Round, *tally.Tree, error) {
+	r, err := tx.Round(rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	units, err := tx.Units(rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, tally.NewTree(units), nil
 }
 
 // Find narrows a unit search.
