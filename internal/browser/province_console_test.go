@@ -320,3 +320,36 @@ func codesIn(s string) []string {
 	}
 	return out
 }
+
+// TestEveryConsolePageFitsA320PixelPhone: no console page of the province
+// scrolls sideways on a 320 px phone; wide tables scroll within themselves.
+func TestEveryConsolePageFitsA320PixelPhone(t *testing.T) {
+	needChromium(t)
+	p := province(t)
+	b, err := browser.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tabs := map[string]context.Context{}
+	for _, pg := range p.Pages() {
+		if strings.HasSuffix(pg.Name, "-json") {
+			continue
+		}
+		ctx := tabs[pg.User]
+		if ctx == nil {
+			c, cancel, err := b.Tab(320, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cancel()
+			do(t, c, chromedp.Navigate(p.URL+"/console/login"), chromedp.SendKeys("#name", pg.User), chromedp.SendKeys("#password", browser.Password),
+				browser.NewPage(chromedp.Submit("#password")))
+			ctx, tabs[pg.User] = c, c
+		}
+		do(t, ctx, browser.NewPage(chromedp.Navigate(p.URL+pg.Path)))
+		if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 320 {
+			t.Errorf("%s is %d px wide on a 320 px phone (%v)", pg.Name, w, err)
+		}
+	}
+}

@@ -73,7 +73,18 @@ func provinceShots(b *browser.Browser, dir string, opt service.Options) error {
 			return err
 		}
 	}
-	return nil
+	// and a sheet on a phone: its table scrolls, the page does not
+	cancel()
+	if ctx, cancel, err = b.Tab(360, true); err != nil {
+		return err
+	}
+	err = chromedp.Do(ctx, chromedp.Navigate(p.URL+"/console/login"), chromedp.SendKeys("#name", browser.DistrictUser),
+		chromedp.SendKeys("#password", browser.Password), browser.NewPage(chromedp.Submit("#password")),
+		browser.NewPage(chromedp.Navigate(p.URL+"/console/rounds/"+p.Counted+"/ratings?unit=pleiku")))
+	if err != nil {
+		return err
+	}
+	return save(ctx, fmt.Sprintf("%02d-province-sheet-360", 30+len(pages)))
 }
 
 // save writes the page's full screenshot and, with -axe, checks it.
