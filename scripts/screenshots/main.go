@@ -12,12 +12,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/chromedp/chromedp"
 
@@ -102,7 +104,7 @@ func run() error {
 		{"25-console-count", 0, signedIn("/console/rounds/r3/count")},
 		{"26-console-users", 0, signedIn("/console/users")},
 		{"27-console-audit", 0, signedIn("/console/audit")},
-		{"28-console-ratings", 0, nil}, // after counting r1, below
+		{"28-console-sheet-diem100", 0, nil}, // after counting r1, below
 	}
 	for _, s := range shots {
 		if s.steps == nil {
@@ -112,7 +114,7 @@ func run() error {
 			}
 			s.steps = []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login"),
 				chromedp.SendKeys("#name", "tinh-uy"), chromedp.SendKeys("#password", "một câu mật khẩu đủ dài"),
-				browser.NewPage(chromedp.Submit("#password")), browser.NewPage(chromedp.Navigate(f.URL + "/console/rounds/r1/ratings"))}
+				browser.NewPage(chromedp.Submit("#password")), browser.NewPage(chromedp.Navigate(f.URL + "/console/rounds/r1/ratings?unit=d1"))}
 		}
 		tab := func() (context.Context, context.CancelFunc, error) { return b.Tab(s.width, true) }
 		if s.width == 0 {
@@ -139,6 +141,16 @@ func run() error {
 // province with a known password.
 func countAndAuthority(f *browser.Fixture) error {
 	sys := auth.Principal{Name: "screenshots"}
+	// ballots on the diem-100 target, so that its sheet shows a mean score
+	for i, code := range f.C2 {
+		a := map[string]json.RawMessage{"level": json.RawMessage(`"htt"`)}
+		for q, v := range map[string]int{"s1": 17, "s2": 16 + i%3, "s3": 8, "s4": 33 + i, "s5": 9} {
+			a[q] = json.RawMessage(strconv.Itoa(v))
+		}
+		if _, err := f.Service.Submit(service.Submission{Code: code, Ballots: []service.BallotIn{{Target: "c2", Answers: a}}}); err != nil {
+			return err
+		}
+	}
 	if _, err := f.Service.CloseRound(sys, "r1"); err != nil {
 		return err
 	}
