@@ -1,6 +1,7 @@
 // Package browser drives Debian's headless Chromium through chromedp, for
-// the page tests and the screenshot script: a fresh profile per browser, a
-// phone-sized viewport, and JavaScript on or off.
+// the page tests and the screenshot script — a fresh profile per browser, a
+// phone or desktop viewport, JavaScript on or off — and serves the rounds
+// they look at: a small one in every state, and a counted province.
 package browser
 
 import (

@@ -40,22 +40,23 @@ func (s *Server) Rule(method, path string) (Access, bool) {
 // here, so none can exist without a rule.
 func (s *Server) handle(method, path string, a Access, h fiber.Handler) {
 	s.rules[method+" "+path] = a
+	var chain []fiber.Handler
 	if strings.HasPrefix(path, "/console") {
-		// Console pages ask the server what they may offer (can).
-		inner := h
-		h = func(c *fiber.Ctx) error {
+		// Console pages, error pages included, ask the server what they
+		// may offer (can).
+		chain = append(chain, func(c *fiber.Ctx) error {
 			c.Locals(serverKey, s)
-			return inner(c)
-		}
+			return c.Next()
+		})
 	}
 	switch {
 	case a.Public:
-		s.App.Add(method, path, h)
 	case a.Console:
-		s.App.Add(method, path, s.consoleSession(a), h)
+		chain = append(chain, s.consoleSession(a))
 	default:
-		s.App.Add(method, path, s.authorize(a), h)
+		chain = append(chain, s.authorize(a))
 	}
+	s.App.Add(method, path, append(chain, h)...)
 }
 
 const (

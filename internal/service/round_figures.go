@@ -53,14 +53,9 @@ func (s *Service) Figures(p auth.Principal, rid string) (*RoundFigures, error) {
 				return err
 			}
 		}
-		if within != "" {
-			f.Codes = of(sumCodes(tree, batches).below, within)
-		}
+		f.Codes = of(sumCodes(tree, batches).below, within)
 		for i := range batches {
 			b := &batches[i]
-			if within == "" {
-				f.Codes.add(b)
-			}
 			if !counted {
 				continue
 			}

@@ -45,7 +45,8 @@ func (c *Codes) add(b *rounds.Batch) {
 
 // codeSums counts, for every unit, the codes of the batches that cover a
 // target in its subtree (incl, the unit included) or strictly below it
-// (below): a code that covers several of them counts once.
+// (below; below "" is the whole round): a code that covers several of them
+// counts once.
 type codeSums struct{ incl, below map[string]*Codes }
 
 func sumCodes(tree *tally.Tree, batches []rounds.Batch) codeSums {
@@ -58,6 +59,7 @@ func sumCodes(tree *tally.Tree, batches []rounds.Batch) codeSums {
 	}
 	for i := range batches {
 		b := &batches[i]
+		add(s.below, "", b)
 		incl, below := map[string]bool{}, map[string]bool{}
 		for _, t := range b.Targets {
 			for u := tree.Unit(t); u != nil; u = tree.Unit(u.Parent) {
@@ -101,14 +103,7 @@ func (s *Service) Turnout(p auth.Principal, rid, unit string) (*Turnout, error) 
 			return err
 		}
 		out.Unit = unit
-		var total Codes
-		if unit == "" {
-			for i := range batches {
-				total.add(&batches[i])
-			}
-		} else {
-			total = of(sumCodes(tree, batches).below, unit)
-		}
+		total := of(sumCodes(tree, batches).below, unit)
 		out.Issued, out.Used, out.Revoked = total.Issued, total.Used, total.Revoked
 		per := map[string]*TargetTurnout{}
 		for _, u := range tree.Units() {
@@ -188,10 +183,11 @@ func (s *Service) TurnoutTree(p auth.Principal, rid, unit string) (*TurnoutTree,
 				targets[a.ID]++
 			}
 		}
+		out.Total.Codes = of(sums.below, unit)
 		if u := tree.Unit(unit); u != nil {
 			out.Unit = u
 			out.Path = tree.Path(unit)
-			out.Total = TurnoutRow{Unit: *u, Targets: targets[unit], Codes: of(sums.below, unit)}
+			out.Total.Unit, out.Total.Targets = *u, targets[unit]
 			if u.IsTarget() {
 				out.Total.Targets--
 				var own Codes
@@ -201,10 +197,6 @@ func (s *Service) TurnoutTree(p auth.Principal, rid, unit string) (*TurnoutTree,
 					}
 				}
 				out.Self = &TurnoutRow{Unit: *u, Targets: 1, Codes: own}
-			}
-		} else {
-			for i := range batches {
-				out.Total.add(&batches[i])
 			}
 		}
 		for _, ch := range tree.Children(unit) {
