@@ -20,6 +20,19 @@ import (
 	"ballot/internal/rounds"
 )
 
+// provinceBrowser is the shared province and a browser of the test's own.
+func provinceBrowser(t *testing.T) (*browser.Province, *browser.Browser) {
+	t.Helper()
+	needChromium(t)
+	p := province(t)
+	b, err := browser.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return p, b
+}
+
 // desktop opens a 1280 × 800 tab signed in as user, with or without script.
 func desktop(t *testing.T, b *browser.Browser, p *browser.Province, user string, script bool) context.Context {
 	t.Helper()
@@ -28,9 +41,15 @@ func desktop(t *testing.T, b *browser.Browser, p *browser.Province, user string,
 		t.Fatal(err)
 	}
 	t.Cleanup(cancel)
+	signInTab(t, ctx, p, user)
+	return ctx
+}
+
+// signInTab signs user in to the province's console in a tab.
+func signInTab(t *testing.T, ctx context.Context, p *browser.Province, user string) {
+	t.Helper()
 	do(t, ctx, chromedp.Navigate(p.URL+"/console/login"), chromedp.SendKeys("#name", user), chromedp.SendKeys("#password", browser.Password),
 		browser.NewPage(chromedp.Submit("#password")))
-	return ctx
 }
 
 // plannedRating is the rating this test gives the i-th target of a
@@ -57,15 +76,9 @@ func plannedRating(i int) (level, reason string) {
 // ratings made through the API (a ratings file) on a twin round give the
 // same report.
 func TestRatingEveryGrassrootsOrganizationThroughTheConsole(t *testing.T) {
-	needChromium(t)
 	start := time.Now()
-	p := province(t)
-	t.Logf("province ready after %v", time.Since(start))
-	b, err := browser.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	p, b := provinceBrowser(t)
+	t.Logf("province and browser ready after %v", time.Since(start))
 	tabs := map[bool]context.Context{true: desktop(t, b, p, browser.ProvinceUser, true), false: desktop(t, b, p, browser.ProvinceUser, false)}
 	tree, err := p.Service.Tree(p.Counted)
 	if err != nil {
@@ -211,13 +224,7 @@ func quotaLine(tree interface {
 // grassroots and printing them (shown once), revoking a batch; then the
 // committee counts the closed round.
 func TestTheProvinceConsoleWithAndWithoutJavaScript(t *testing.T) {
-	needChromium(t)
-	p := province(t)
-	b, err := browser.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	p, b := provinceBrowser(t)
 	or := p.URL + "/console/rounds/" + p.Open
 	tree, err := p.Service.Tree(p.Open)
 	if err != nil {
@@ -324,13 +331,7 @@ func codesIn(s string) []string {
 // TestEveryConsolePageFitsA320PixelPhone: no console page of the province
 // scrolls sideways on a 320 px phone; wide tables scroll within themselves.
 func TestEveryConsolePageFitsA320PixelPhone(t *testing.T) {
-	needChromium(t)
-	p := province(t)
-	b, err := browser.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	p, b := provinceBrowser(t)
 	tabs := map[string]context.Context{}
 	for _, pg := range p.Pages() {
 		if strings.HasSuffix(pg.Name, "-json") {
@@ -343,8 +344,7 @@ func TestEveryConsolePageFitsA320PixelPhone(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer cancel()
-			do(t, c, chromedp.Navigate(p.URL+"/console/login"), chromedp.SendKeys("#name", pg.User), chromedp.SendKeys("#password", browser.Password),
-				browser.NewPage(chromedp.Submit("#password")))
+			signInTab(t, c, p, pg.User)
 			ctx, tabs[pg.User] = c, c
 		}
 		do(t, ctx, browser.NewPage(chromedp.Navigate(p.URL+pg.Path)))
