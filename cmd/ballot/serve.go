@@ -253,7 +253,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	fs := newFlags(name, stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", defDB), "database file")
 	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address; 0.0.0.0:443 serves every network (with TLS)")
-	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips")
+	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips; without it no slips are printed (the demo uses http://ADDR)")
 	profile := fs.String("pprof", envOr("BALLOT_PPROF", ""), "serve Go's profiles (net/http/pprof) on this address, e.g. 127.0.0.1:6060 (default: off)")
 	proxies := fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the client")
 	cert := fs.String("tls-cert", envOr("BALLOT_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, full chain); a renewed file is picked up without restart")
@@ -267,6 +267,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	committeeKey := fs.Bool("committee-key-required", envOr("BALLOT_COMMITTEE_KEY_REQUIRED", "") == "true", "every new round's public key must be set by a counting-committee user (no admin sees a private key)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if isDemo && *public == "" {
+		*public = "http://" + *addr
 	}
 	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
 		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public, RedirectHTTP: *redirect, CommitteeKeyRequired: *committeeKey,

@@ -1,6 +1,7 @@
 // Package browser drives Debian's headless Chromium through chromedp, for
-// the page tests and the screenshot script: a fresh profile per browser, a
-// phone-sized viewport, and JavaScript on or off.
+// the page tests and the screenshot script — a fresh profile per browser, a
+// phone or desktop viewport, JavaScript on or off — and serves the rounds
+// they look at: a small one in every state, and a counted province.
 package browser
 
 import (
@@ -74,17 +75,21 @@ func (b *Browser) Close() {
 // Tab opens a tab. A width above 0 makes it a phone that many CSS pixels
 // wide (740 high) at 2× with touch; script false switches JavaScript off.
 func (b *Browser) Tab(width int64, script bool) (context.Context, context.CancelFunc, error) {
-	ctx, cancel := chromedp.NewContext(b.ctx)
-	actions := []chromedp.Action[chromedp.Void]{chromedp.Navigate("about:blank")}
+	var view []chromedp.Action[chromedp.Void]
 	if width > 0 {
-		actions = append(actions, chromedp.EmulateViewport(width, 740, chromedp.EmulateScale(2),
+		view = append(view, chromedp.EmulateViewport(width, 740, chromedp.EmulateScale(2),
 			chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	}
+	return b.open(script, view...)
+}
+
+// open opens a blank tab, sets it up and switches its script off unless
+// script.
+func (b *Browser) open(script bool, setup ...chromedp.Action[chromedp.Void]) (context.Context, context.CancelFunc, error) {
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	actions := append([]chromedp.Action[chromedp.Void]{chromedp.Navigate("about:blank")}, setup...)
 	if !script {
-		actions = append(actions, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-			return err
-		}))
+		actions = append(actions, noScript)
 	}
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		cancel()
@@ -92,3 +97,15 @@ func (b *Browser) Tab(width int64, script bool) (context.Context, context.Cancel
 	}
 	return ctx, cancel, nil
 }
+
+// Desktop opens a tab with a desktop window of width × height CSS pixels
+// (the console's 1280 × 800); script false switches JavaScript off.
+func (b *Browser) Desktop(width, height int64, script bool) (context.Context, context.CancelFunc, error) {
+	return b.open(script, chromedp.EmulateViewport(width, height))
+}
+
+// noScript switches a tab's JavaScript off.
+var noScript = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	return err
+})

@@ -18,8 +18,9 @@ import (
 )
 
 // TestARoundFromTheConsole runs a whole round in Chromium: the admin signs
-// in, creates a round, adds a form, imports units from a CSV file, makes a
-// batch and prints its slips, opens the round (the private key shown once);
+// in, creates a round, adds a form, imports units from a CSV file, finds a
+// unit, plans its codes and prints their slips, opens the round (the
+// private key shown once);
 // a participant votes; the admin closes; the committee counts with the key;
 // an authority rates and opens the report.
 func TestARoundFromTheConsole(t *testing.T) {
@@ -70,12 +71,20 @@ func TestARoundFromTheConsole(t *testing.T) {
 		chromedp.SetValue("#template", "to-chuc-co-so-dang"), browser.NewPage(chromedp.Submit("#template")),
 		chromedp.SetValue("#template", "tap-the-lanh-dao"), browser.NewPage(chromedp.Submit("#template")),
 		chromedp.SetUploadFiles("#file", []string{csv}), browser.NewPage(chromedp.Submit("#file")))
-	if s := text(t, ctx, "main"); !strings.Contains(s, "979 (978 đối tượng đánh giá)") {
+	if s := text(t, ctx, "main"); !strings.Contains(s, "979 đơn vị, trong đó 978 đối tượng đánh giá") {
 		t.Fatalf("after the import: %s", s)
 	}
-	// a batch for the first target (An Khê's leadership): slips at once
-	do(t, ctx, browser.Discard(chromedp.Evaluate[bool](`(document.querySelector("#targets option").selected = true, true)`)),
-		chromedp.SendKeys("#count", "2"), browser.NewPage(chromedp.Submit("#count")))
+	// codes for An Khê's leadership: found by a search typed without marks,
+	// previewed, made, then its slips printed
+	do(t, ctx, browser.NewPage(chromedp.Click(`a[href^="/console/rounds/r1/codes"]`)),
+		chromedp.SendKeys("#q", "thi xa an khe"), browser.NewPage(chromedp.Submit("#q")),
+		browser.NewPage(chromedp.Click(`ul.hits a[href$="unit=ankhe"]`)),
+		chromedp.SetValue("#kind", "district"), chromedp.SetValue("#count", "2"), browser.NewPage(chromedp.Submit("#count")))
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Tạo 1 lô, 2 mã") || !strings.Contains(s, "Đảng bộ thị xã An Khê") {
+		t.Fatalf("the preview: %s", s)
+	}
+	do(t, ctx, browser.NewPage(chromedp.Submit(`form[action="/console/rounds/r1/plan"] button`)),
+		browser.NewPage(chromedp.Click(`a[href^="/console/rounds/r1/slips?"]`)))
 	slips := text(t, ctx, "body")
 	codes := regexp.MustCompile(`\d{4} \d{4} \d{4} \d{4}`).FindAllString(slips, -1)
 	if len(codes) != 2 {
@@ -100,15 +109,20 @@ func TestARoundFromTheConsole(t *testing.T) {
 	// the committee counts
 	signIn("bkp", pw)
 	do(t, ctx, browser.NewPage(chromedp.Navigate(f.URL+"/console/rounds/r1/count")), chromedp.SendKeys("#key", key),
-		browser.NewPage(chromedp.Submit("#key")))
+		chromedp.Click(`input[name="confirm"]`), browser.NewPage(chromedp.Submit("#key")))
 	if s := text(t, ctx, "main"); !strings.Contains(s, "Đã kiểm phiếu") {
 		t.Fatalf("after counting: %s", s)
 	}
 	signOut()
 	// the authority rates and opens the report
 	signIn("tinh", pw)
-	do(t, ctx, browser.NewPage(chromedp.Navigate(f.URL+"/console/rounds/r1/ratings")), chromedp.SetValue("#l-ankhe", "htt"),
+	do(t, ctx, browser.NewPage(chromedp.Navigate(f.URL+"/console/rounds/r1/ratings")),
+		browser.NewPage(chromedp.Click(`a[href$="unit=gialai"]`)), chromedp.SetValue("#l-ankhe", "htt"),
 		browser.NewPage(chromedp.Submit("#l-ankhe")))
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Đã lưu") {
+		t.Fatalf("after rating: %s", s)
+	}
+	do(t, ctx, browser.NewPage(chromedp.Navigate(f.URL+"/console/rounds/r1/ratings")))
 	if s := text(t, ctx, "main"); !strings.Contains(s, "1 đã xếp loại") {
 		t.Fatalf("after rating: %s", s)
 	}

@@ -17,9 +17,7 @@ import (
 // Fixture is a running server over a fresh database with rounds in every
 // state a participant can meet, for page tests and screenshots.
 type Fixture struct {
-	URL     string
-	Service *service.Service
-	Server  *server.Server
+	served
 	// Codes of the open round r1: for target c1 (a grassroots form), c2
 	// (diem-100) and both d1 and c1 together.
 	C1, C2, Both []string
@@ -29,8 +27,54 @@ type Fixture struct {
 	PrivateKey string
 	// AdminPassword is the first admin's one-time password.
 	AdminPassword string
-	store         *storage.Store
-	ln            net.Listener
+}
+
+// served is a server over a database in a directory, listening on a
+// loopback port: what every fixture shares.
+type served struct {
+	URL     string
+	Service *service.Service
+	Server  *server.Server
+	store   *storage.Store
+	ln      net.Listener
+}
+
+// open opens a fresh database in dir with a service over it.
+func (s *served) open(dir string, opt service.Options) error {
+	store, err := storage.Open(filepath.Join(dir, "ballot.db"), storage.Options{})
+	if err != nil {
+		return err
+	}
+	s.store, s.Service = store, service.New(store, opt)
+	return nil
+}
+
+// listen starts the server on a loopback port; its slips print that
+// address.
+func (s *served) listen(opt service.Options) (err error) {
+	if s.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		return err
+	}
+	s.URL = "http://" + s.ln.Addr().String()
+	s.Server = server.New(s.Service, server.Config{Log: opt.Log, PublicURL: s.URL})
+	go s.Server.App.Listener(s.ln)
+	return nil
+}
+
+// Close stops the server and closes the database.
+func (s *served) Close() {
+	if s.Server != nil {
+		s.Server.App.ShutdownWithTimeout(5 * time.Second)
+	}
+	if s.ln != nil {
+		s.ln.Close()
+	}
+	if s.Service != nil {
+		s.Service.Close()
+	}
+	if s.store != nil {
+		s.store.Close()
+	}
 }
 
 var sys = auth.Principal{Name: "fixture"}
@@ -59,22 +103,18 @@ func NewFixture(dir string, opt service.Options) (*Fixture, error) {
 
 // NewEmpty starts a server over a fresh database with only its first admin.
 func NewEmpty(dir string, opt service.Options) (*Fixture, error) {
-	store, err := storage.Open(filepath.Join(dir, "ballot.db"), storage.Options{})
+	f := &Fixture{}
+	if err := f.open(dir, opt); err != nil {
+		return nil, err
+	}
+	var err error
+	if f.AdminPassword, _, _, err = f.Service.Bootstrap(); err == nil {
+		err = f.listen(opt)
+	}
 	if err != nil {
-		return nil, err
-	}
-	f := &Fixture{store: store, Service: service.New(store, opt)}
-	if f.AdminPassword, _, _, err = f.Service.Bootstrap(); err != nil {
 		f.Close()
 		return nil, err
 	}
-	f.Server = server.New(f.Service, server.Config{Log: opt.Log})
-	if f.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-		f.Close()
-		return nil, err
-	}
-	go f.Server.App.Listener(f.ln)
-	f.URL = "http://" + f.ln.Addr().String()
 	return f, nil
 }
 
@@ -149,16 +189,4 @@ func (f *Fixture) seed() (err error) {
 	}
 	_, err = s.CloseRound(sys, r3.ID)
 	return err
-}
-
-// Close stops the server and closes the database.
-func (f *Fixture) Close() {
-	if f.Server != nil {
-		f.Server.App.ShutdownWithTimeout(5 * time.Second)
-	}
-	if f.ln != nil {
-		f.ln.Close()
-	}
-	f.Service.Close()
-	f.store.Close()
 }

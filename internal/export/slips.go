@@ -11,6 +11,20 @@ import (
 	"ballot/internal/i18n"
 )
 
+// SlipsPerSheet is how many slips an A4 sheet holds (two columns of four,
+// as slips.html lays them out).
+const SlipsPerSheet = 8
+
+// Sheets is how many A4 sheets slips of groups of these sizes take: each
+// group starts a sheet.
+func Sheets(sizes ...int) int {
+	n := 0
+	for _, s := range sizes {
+		n += (s + SlipsPerSheet - 1) / SlipsPerSheet
+	}
+	return n
+}
+
 // SlipGroup is one batch's slips: the names of its targets and its codes.
 type SlipGroup struct {
 	Targets []string

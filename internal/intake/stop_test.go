@@ -96,7 +96,7 @@ func TestStopNeverStrandsASubmitter(t *testing.T) {
 			}
 		}
 	}
-	tn, err := svc.Turnout(r.ID)
+	tn, err := svc.Turnout(sys, r.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ package rounds
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"ballot/internal/apperr"
@@ -81,10 +82,13 @@ const (
 var Actions = []Action{ActEdit, ActExtend, ActSetKey, ActAddForm, ActImportUnits, ActAddBatch,
 	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally}
 
-// allowed is the whole of SPEC §2's state machine: the states in which each
-// action may happen. While open, only new batches, revoking and moving
+// Lifecycle is a state table: the states in which each action may happen.
+type Lifecycle map[Action][]State
+
+// lifecycle is the whole of SPEC §2's state machine: the states in which
+// each action may happen. While open, only new batches, revoking and moving
 // closes_at later are changes (submitting and closing are the round's use).
-var allowed = map[Action][]State{
+var lifecycle = Lifecycle{
 	ActEdit:        {Draft},
 	ActExtend:      {Draft, Open},
 	ActSetKey:      {Draft},
@@ -101,15 +105,22 @@ var allowed = map[Action][]State{
 	ActReadTally:   {Counted},
 }
 
-// Allows reports whether a round in state s permits a.
-func Allows(s State, a Action) bool {
-	for _, ok := range allowed[a] {
-		if ok == s {
-			return true
-		}
+// StandardLifecycle returns a copy of the state table every round follows,
+// for those who ask it rather than act on it (the console's `can`); a test
+// may change its copy.
+func StandardLifecycle() Lifecycle {
+	out := make(Lifecycle, len(lifecycle))
+	for a, states := range lifecycle {
+		out[a] = slices.Clone(states)
 	}
-	return false
+	return out
 }
+
+// Allows reports whether, under l, a round in state s permits a.
+func (l Lifecycle) Allows(s State, a Action) bool { return slices.Contains(l[a], s) }
+
+// Allows reports whether a round in state s permits a.
+func Allows(s State, a Action) bool { return lifecycle.Allows(s, a) }
 
 // Check returns nil if r's state permits a, or the error the API answers.
 func (r *Round) Check(a Action) error {

@@ -42,17 +42,30 @@ func (s *Server) Rule(method, path string) (Access, bool) {
 func (s *Server) handle(method, path string, a Access, h fiber.Handler) {
 	s.rules[method+" "+path] = a
 	limit := bodyLimit(method, path)
+	var chain []fiber.Handler
+	if strings.HasPrefix(path, "/console") {
+		// Console pages, error pages included, ask the server what they
+		// may offer (can).
+		chain = append(chain, func(c *fiber.Ctx) error {
+			c.Locals(serverKey, s)
+			return c.Next()
+		})
+	}
 	switch {
 	case a.Public:
-		s.App.Add(method, path, takeBody(limit, s.bodies.public), h)
+		chain = append(chain, takeBody(limit, s.bodies.public))
 	case a.Console:
-		s.App.Add(method, path, s.consoleSession(a, limit), h)
+		chain = append(chain, s.consoleSession(a, limit))
 	default:
-		s.App.Add(method, path, s.authorize(a), takeBody(limit, s.bodies.signed), h)
+		chain = append(chain, s.authorize(a), takeBody(limit, s.bodies.signed))
 	}
+	s.App.Add(method, path, append(chain, h)...)
 }
 
-const principalKey = "principal"
+const (
+	principalKey = "principal"
+	serverKey    = "server"
+)
 
 // authorize checks the bearer token and the role.
 func (s *Server) authorize(a Access) fiber.Handler {

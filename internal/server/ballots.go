@@ -15,6 +15,7 @@ import (
 
 	"ballot/internal/apperr"
 	"ballot/internal/export"
+	"ballot/internal/i18n"
 	"ballot/internal/intake"
 	"ballot/internal/rounds"
 	"ballot/internal/service"
@@ -53,11 +54,17 @@ func (s *Server) issueBatch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if format == "slips" {
+		// before the codes exist: while open they are shown only once
+		if err := s.slipsPrintable(); err != nil {
+			return err
+		}
+	}
 	b, list, err := s.svc.IssueBatch(principal(c), c.Params("rid"), in)
 	if err != nil {
 		return err
 	}
-	return s.sendCodes(c.Status(fiber.StatusCreated), format, c.Params("rid"), b, list)
+	return s.sendCodes(c.Status(fiber.StatusCreated), format, lang(c), c.Params("rid"), b, list)
 }
 
 func (s *Server) batchCodes(c *fiber.Ctx) error {
@@ -65,11 +72,22 @@ func (s *Server) batchCodes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.sendBatchCodes(c, format, lang(c))
+}
+
+// sendBatchCodes answers a draft batch's codes again, in format and
+// language l.
+func (s *Server) sendBatchCodes(c *fiber.Ctx, format string, l i18n.Lang) error {
+	if format == "slips" {
+		if err := s.slipsPrintable(); err != nil {
+			return err
+		}
+	}
 	b, list, err := s.svc.BatchCodes(principal(c), c.Params("rid"), c.Params("bid"))
 	if err != nil {
 		return err
 	}
-	return s.sendCodes(c, format, c.Params("rid"), b, list)
+	return s.sendCodes(c, format, l, c.Params("rid"), b, list)
 }
 
 func codesFormat(c *fiber.Ctx) (string, error) {
@@ -82,11 +100,11 @@ func codesFormat(c *fiber.Ctx) (string, error) {
 }
 
 // sendCodes answers a batch's clear codes, never to be cached: as JSON, CSV
-// or printable slips with QR codes.
-func (s *Server) sendCodes(c *fiber.Ctx, format, rid string, b *rounds.Batch, list []string) error {
+// or printable slips with QR codes, in language l.
+func (s *Server) sendCodes(c *fiber.Ctx, format string, l i18n.Lang, rid string, b *rounds.Batch, list []string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if format == "slips" {
-		return s.sendSlips(c, rid, []*rounds.Batch{b}, [][]string{list})
+		return s.sendSlips(c, l, rid, []*rounds.Batch{b}, [][]string{list})
 	}
 	if format == "json" {
 		return c.JSON(fiber.Map{"id": b.ID, "label": b.Label, "targets": b.Targets, "codes": list})
@@ -133,8 +151,10 @@ func (s *Server) revokeCode(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"revoked": true})
 }
 
+// turnout answers the turnout an admin or authority may see: an authority
+// only its subtree's (SPEC §4.2, narrowed by ?unit=).
 func (s *Server) turnout(c *fiber.Ctx) error {
-	t, err := s.svc.Turnout(c.Params("rid"))
+	t, err := s.svc.Turnout(principal(c), c.Params("rid"), c.Query("unit"))
 	if err != nil {
 		return err
 	}
@@ -255,33 +275,43 @@ func (s *Server) backup(c *fiber.Ctx) error {
 	return nil
 }
 
-// sendSlips answers printable slips of batches, each on its own pages
-// under its targets' names.
-func (s *Server) sendSlips(c *fiber.Ctx, rid string, bs []*rounds.Batch, lists [][]string) error {
+// slipsPrintable refuses to make slips without the participants' address:
+// a request's Host header is the client's to choose, and a slip is trusted
+// for the address it prints.
+func (s *Server) slipsPrintable() error {
+	if s.publicURL == "" {
+		return apperr.New(apperr.Conflict, "slips.no_public_url")
+	}
+	return nil
+}
+
+// sendSlips answers printable slips of batches in language l, each batch on
+// its own pages under its targets' names, with the participants' address
+// (--public-url) in the QR codes.
+func (s *Server) sendSlips(c *fiber.Ctx, l i18n.Lang, rid string, bs []*rounds.Batch, lists [][]string) error {
+	if err := s.slipsPrintable(); err != nil {
+		return err
+	}
 	r, err := s.svc.Round(rid)
 	if err != nil {
 		return err
 	}
-	units, err := s.svc.Units(rid)
+	tree, err := s.svc.Tree(rid)
 	if err != nil {
 		return err
 	}
-	names := map[string]string{}
-	for _, u := range units {
-		names[u.ID] = u.Name
-	}
 	m := export.SlipMeta{Round: r.Title, URL: s.publicURL}
-	if m.URL == "" {
-		m.URL = c.BaseURL()
-	}
 	groups := make([]export.SlipGroup, len(bs))
 	for i, b := range bs {
 		groups[i].Codes = lists[i]
 		for _, t := range b.Targets {
-			groups[i].Targets = append(groups[i].Targets, names[t])
+			name := t
+			if u := tree.Unit(t); u != nil {
+				name = u.Name
+			}
+			groups[i].Targets = append(groups[i].Targets, name)
 		}
 	}
-	l := lang(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return sendExport(c, "html", "slips", func(w io.Writer) error { return export.Slips(w, m, groups, l) })
 }

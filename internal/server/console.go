@@ -11,12 +11,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ballot/internal/apperr"
-	"ballot/internal/audit"
 	"ballot/internal/auth"
 	"ballot/internal/i18n"
-	"ballot/internal/report"
 	"ballot/internal/rounds"
-	"ballot/internal/service"
 	"ballot/web"
 )
 
@@ -24,42 +21,31 @@ import (
 // hash.
 const sessionCookie = "ballot_session"
 
-var consoleTemplates = template.Must(template.New("").Funcs(i18n.TemplateFuncs()).ParseFS(web.FS, "console/*.html"))
+var consoleTemplates = template.Must(template.New("").Funcs(i18n.TemplateFuncs()).Funcs(consoleFuncs()).ParseFS(web.FS, "console/*.html"))
 
-// consolePage is what every console page shows.
+// consolePage is what every console page shows; View is what one page
+// shows beyond it.
 type consolePage struct {
 	Lang, Other i18n.Lang
 	Title       string
 	User        *auth.Principal
-	CSRF        string
-	Error       string
-	Name        string
-	MustChange  bool
-	Done        bool
-	Rounds      []rounds.Round
-	// a round's page
-	Round          *rounds.Round
-	Units, Targets int
-	Forms          []string
-	FormIDs        []string
-	Preview        []string
-	Templates      []string
-	IsAdmin        bool
-	Notice         string
-	RowErrors      []string
-	Action, Key    string
-	Year           int
-	TargetList     []rounds.Unit
-	Turnout        *service.Turnout
-	UnitTurnout    []unitRow
-	Report         *report.Report
-	Rows           []ratingRow
-	Levels         []optionLabel
-	Users          []auth.User
-	Batches        []rounds.Batch
-	CanCount       bool
-	CanRead        bool
-	Entries        []audit.Entry
+	// UnitName names an authority's unit.
+	UnitName   string
+	CSRF       string
+	Error      string
+	Name       string
+	MustChange bool
+	Done       bool
+	Rounds     []rounds.Round
+	Round      *rounds.Round
+	Notice     string
+	RowErrors  []string
+	Action     string
+	Key        string
+	Year       int
+	Users      []auth.User
+	View       any
+	srv        *Server
 	// NeedsHTTPS: the console was reached over plain HTTP from another
 	// machine, where browsers keep no Secure cookie.
 	NeedsHTTPS bool
@@ -72,9 +58,13 @@ func newConsolePage(c *fiber.Ctx, titleKey string) *consolePage {
 		other = i18n.VI
 	}
 	p := &consolePage{Lang: lang, Other: other, Title: i18n.M(titleKey).In(lang)}
+	p.srv, _ = c.Locals(serverKey).(*Server)
 	if u, ok := c.Locals(principalKey).(auth.Principal); ok {
 		p.User = &u
 		p.CSRF, _ = c.Locals(csrfKey).(string)
+		if u.Unit != "" && p.srv != nil {
+			p.UnitName = p.srv.svc.UnitName(u.Unit)
+		}
 	}
 	return p
 }
@@ -268,9 +258,9 @@ func (p *consolePage) show(err error) int {
 		return fiber.StatusOK
 	}
 	e := apperr.Wrap(err)
-	p.Error = e.Msg.In(p.Lang)
+	p.Error = consoleMsg(e.Msg, p.Lang)
 	for _, row := range e.Rows {
-		p.RowErrors = append(p.RowErrors, i18n.M("unit.at", i18n.M("unit.row", row.Row), row.Msg).In(p.Lang))
+		p.RowErrors = append(p.RowErrors, consoleMsg(i18n.M("unit.at", i18n.M("unit.row", row.Row), row.Msg), p.Lang))
 	}
 	return StatusOf(e.Code)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ballot/internal/apperr"
-	"ballot/internal/auth"
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
 	"ballot/internal/intake"
@@ -24,7 +23,8 @@ import (
 var notices = map[string]string{
 	"created": "console.notice_created", "form": "console.notice_form", "units": "console.notice_units",
 	"opened": "console.notice_opened", "closed": "console.notice_closed", "counted": "console.notice_counted",
-	"revoked": "console.notice_revoked", "saved": "console.notice_saved",
+	"revoked": "console.notice_revoked", "saved": "console.notice_saved", "made": "console.notice_made",
+	"unchanged": "console.notice_unchanged",
 }
 
 func (s *Server) roundPath(rid, notice string, lang i18n.Lang) string {
@@ -48,6 +48,16 @@ func (s *Server) consoleCreateRound(c *fiber.Ctx) error {
 	return c.Redirect(s.roundPath(r.ID, "created", p.Lang), fiber.StatusSeeOther)
 }
 
+// roundView is what a round's page shows beyond the round: its totals,
+// its forms and, while it is prepared, what the admin may add.
+type roundView struct {
+	Figures   *service.RoundFigures
+	Forms     []*forms.Form
+	Templates []forms.Form
+	// Preview lists the first rows of a checked unit file.
+	Preview []string
+}
+
 // roundPage shows a round; err, when set, is shown with its row errors.
 func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
 	return s.roundPageWith(c, shown, "", nil)
@@ -55,52 +65,30 @@ func (s *Server) roundPage(c *fiber.Ctx, shown error) error {
 
 // roundPageWith is roundPage with a notice and rows of a checked file.
 func (s *Server) roundPageWith(c *fiber.Ctx, shown error, notice string, preview []string) error {
-	var err error
 	p := newConsolePage(c, "console.rounds")
-	p.Notice, p.Preview = notice, preview
 	rid := c.Params("rid")
-	r, rerr := s.svc.Round(rid)
-	if rerr != nil {
-		return rerr
+	r, err := s.svc.Round(rid)
+	if err != nil {
+		return err
 	}
-	p.Round, p.Title = r, r.Title
-	p.IsAdmin = p.User.Role == auth.Admin
-	p.CanCount = p.User.Role == auth.Admin || p.User.Role == auth.Committee
-	p.CanRead = p.User.Role == auth.Admin || p.User.Role == auth.Authority
-	p.Templates = forms.TemplateIDs()
-	units, uerr := s.svc.Units(rid)
-	if uerr != nil {
-		return uerr
+	p.Round, p.Title, p.Notice = r, r.Title, notice
+	v := &roundView{Preview: preview}
+	for _, id := range forms.TemplateIDs() {
+		f, _ := forms.Template(id)
+		v.Templates = append(v.Templates, f)
 	}
-	p.Units = len(units)
-	for _, u := range units {
-		if u.IsTarget() {
-			p.Targets++
-			p.TargetList = append(p.TargetList, u)
-		}
+	if v.Figures, err = s.svc.Figures(principal(c), rid); err != nil {
+		return err
 	}
-	if p.IsAdmin {
-		if p.Batches, err = s.svc.Batches(rid); err != nil {
-			return err
-		}
+	fs, err := s.svc.Forms(rid)
+	if err != nil {
+		return err
 	}
-	if p.CanRead && r.State != rounds.Draft {
-		if p.Turnout, err = s.svc.Turnout(rid); err != nil {
-			return err
-		}
-		p.UnitTurnout = unitTurnout(units, p.Turnout)
-	}
-	fs, ferr := s.svc.Forms(rid)
-	if ferr != nil {
-		return ferr
-	}
-	for _, f := range fs {
-		p.Forms = append(p.Forms, fmt.Sprintf("%s — %s (v%d, %s…)", f.ID, f.Title, f.Version, f.Hash[:12]))
-		p.FormIDs = append(p.FormIDs, f.ID)
-	}
+	v.Forms = fs
 	if key, ok := notices[c.Query("notice")]; ok && p.Notice == "" {
 		p.Notice = i18n.M(key).In(p.Lang)
 	}
+	p.View = v
 	return renderConsole(c, p.show(shown), "round.html", p)
 }
 
@@ -206,19 +194,32 @@ func (s *Server) consoleClose(c *fiber.Ctx) error {
 	return c.Redirect(s.roundPath(r.ID, "closed", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
 }
 
+// countPage asks the committee for the key, saying first what counting
+// does for good.
 func (s *Server) countPage(c *fiber.Ctx) error {
+	return s.countPageWith(c, nil)
+}
+
+func (s *Server) countPageWith(c *fiber.Ctx, shown error) error {
 	p := newConsolePage(c, "console.count")
 	r, err := s.svc.Round(c.Params("rid"))
 	if err != nil {
 		return err
 	}
 	p.Round = r
-	return renderConsole(c, fiber.StatusOK, "count.html", p)
+	if p.View, err = s.svc.Figures(principal(c), r.ID); err != nil {
+		return err
+	}
+	return renderConsole(c, p.show(shown), "count.html", p)
 }
 
-// consoleCount counts with a pasted key or an uploaded key file; the key is
-// held only while counting.
+// consoleCount counts with a pasted key or an uploaded key file, once the
+// committee has confirmed what cannot be undone; the key is held only
+// while counting.
 func (s *Server) consoleCount(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		return s.countPageWith(c, apperr.Field("confirm", "field.required"))
+	}
 	key := strings.TrimSpace(c.FormValue("private_key"))
 	if fh, err := c.FormFile("key_file"); err == nil && key == "" {
 		f, err := fh.Open()
@@ -233,141 +234,40 @@ func (s *Server) consoleCount(c *fiber.Ctx) error {
 			}
 		}
 	}
-	p := newConsolePage(c, "console.count")
+	if key == "" {
+		return s.countPageWith(c, apperr.Field("private_key", "field.required"))
+	}
 	r, err := s.svc.Count(principal(c), c.Params("rid"), key, nil)
 	if err != nil {
-		if r, rerr := s.svc.Round(c.Params("rid")); rerr == nil {
-			p.Round = r
-		}
-		e := apperr.Wrap(err)
-		p.Error = e.Msg.In(p.Lang)
-		return renderConsole(c, StatusOf(e.Code), "count.html", p)
+		return s.countPageWith(c, err)
 	}
-	return c.Redirect(s.roundPath(r.ID, "counted", p.Lang), fiber.StatusSeeOther)
+	return c.Redirect(s.roundPath(r.ID, "counted", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
 }
 
-// consoleFile answers a tally, report or minutes file for a signed-in
-// authority or admin, through the same code as the API.
+// consoleFile answers a tally or report file for a signed-in authority or
+// admin, through the same code as the API (the minutes and receipts have
+// routes of their own: the committee reads them too).
 func (s *Server) consoleFile(c *fiber.Ctx) error {
 	switch c.Params("file") {
 	case "tally":
 		return s.tally(c)
 	case "report":
 		return s.report(c)
-	case "minutes":
-		return s.minutes(c)
 	}
 	return apperr.New(apperr.NotFound, "not_found.route")
 }
 
-func (s *Server) auditPage(c *fiber.Ctx) error {
-	p := newConsolePage(c, "console.audit")
-	entries, err := s.svc.Audit(0, 0)
+// consoleReceipts answers the published receipt hashes as a text file, one
+// a line, for the committee to publish.
+func (s *Server) consoleReceipts(c *fiber.Ctx) error {
+	hashes, err := s.svc.Receipts(c.Params("rid"))
 	if err != nil {
 		return err
 	}
-	// newest first, the last 500
-	for i := len(entries) - 1; i >= 0 && len(p.Entries) < 500; i-- {
-		p.Entries = append(p.Entries, entries[i])
-	}
-	if p.Key, err = s.svc.AuditHead(); err != nil {
-		return err
-	}
-	return renderConsole(c, fiber.StatusOK, "audit.html", p)
-}
-
-// consoleBatch makes a batch and answers its printable slips at once (while
-// open, this is the only time they are shown).
-func (s *Server) consoleBatch(c *fiber.Ctx) error {
-	var targets []string
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		if string(k) == "targets" {
-			targets = append(targets, string(v))
-		}
-	})
-	count, _ := strconv.Atoi(c.FormValue("count"))
-	b, list, err := s.svc.IssueBatch(principal(c), c.Params("rid"), rounds.NewBatch{Targets: targets, Count: count, Label: strings.TrimSpace(c.FormValue("label"))})
-	if err != nil {
-		return s.roundPage(c, err)
-	}
-	return s.sendCodes(c, "slips", c.Params("rid"), b, list)
-}
-
-// consoleBatchCodes prints a draft batch's slips or CSV again.
-func (s *Server) consoleBatchCodes(c *fiber.Ctx) error {
-	format := map[string]string{"slips": "slips", "csv": "csv"}[c.Params("format")]
-	if format == "" {
-		return apperr.New(apperr.NotFound, "not_found.route")
-	}
-	b, list, err := s.svc.BatchCodes(principal(c), c.Params("rid"), c.Params("bid"))
-	if err != nil {
-		return err
-	}
-	return s.sendCodes(c, format, c.Params("rid"), b, list)
-}
-
-func (s *Server) consoleRevokeBatch(c *fiber.Ctx) error {
-	if _, err := s.svc.RevokeBatch(principal(c), c.Params("rid"), c.Params("bid")); err != nil {
-		return s.roundPage(c, err)
-	}
-	return c.Redirect(s.roundPath(c.Params("rid"), "revoked", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
-}
-
-func (s *Server) consoleRevokeCode(c *fiber.Ctx) error {
-	if err := s.svc.RevokeCode(principal(c), c.Params("rid"), c.FormValue("code")); err != nil {
-		return s.roundPage(c, err)
-	}
-	return c.Redirect(s.roundPath(c.Params("rid"), "revoked", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
-}
-
-// consoleTurnout answers the turnout for the page's script: counts only,
-// per target and per unit with targets below.
-func (s *Server) consoleTurnout(c *fiber.Ctx) error {
-	t, err := s.svc.Turnout(c.Params("rid"))
-	if err != nil {
-		return err
-	}
-	units, err := s.svc.Units(c.Params("rid"))
-	if err != nil {
-		return err
-	}
+	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="receipts-`+c.Params("rid")+`.txt"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"issued": t.Issued, "used": t.Used, "targets": t.Targets, "units": unitTurnout(units, t)})
-}
-
-// unitRow is a unit's turnout: the sums over the targets strictly below it.
-type unitRow struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-	Issued int    `json:"issued"`
-	Used   int    `json:"used"`
-}
-
-// unitTurnout sums target turnout up the tree, for every unit that has
-// targets below it, in the units' order.
-func unitTurnout(units []rounds.Unit, t *service.Turnout) []unitRow {
-	parent := map[string]string{}
-	for _, u := range units {
-		parent[u.ID] = u.Parent
-	}
-	sums := map[string]*unitRow{}
-	for _, tt := range t.Targets {
-		for p := parent[tt.ID]; p != ""; p = parent[p] {
-			if sums[p] == nil {
-				sums[p] = &unitRow{ID: p}
-			}
-			sums[p].Issued += tt.Issued
-			sums[p].Used += tt.Used
-		}
-	}
-	var out []unitRow
-	for _, u := range units {
-		if r := sums[u.ID]; r != nil {
-			r.Name = u.Name
-			out = append(out, *r)
-		}
-	}
-	return out
+	return c.SendString(strings.Join(hashes, "\n") + "\n")
 }
 
 func (s *Server) consoleSetKey(c *fiber.Ctx) error {
@@ -448,22 +348,4 @@ func (s *Server) unitsPreview(c *fiber.Ctx, units []rounds.Unit) error {
 		rows = append(rows, fmt.Sprintf("%s · %s · %s · %s · %s · %s", u.ID, u.Name, u.Parent, u.Kind, u.Group, u.Form))
 	}
 	return s.roundPageWith(c, nil, msg, rows)
-}
-
-// consoleBatchesCSV makes one batch a row of a CSV of target, count and
-// label, all or nothing, and prints their slips split by unit.
-func (s *Server) consoleBatchesCSV(c *fiber.Ctx) error {
-	data, err := upload(c, "file", MaxBody)
-	if err != nil {
-		return s.roundPage(c, err)
-	}
-	ins, err := rounds.ParseBatchCSV(data)
-	if err != nil {
-		return s.roundPage(c, err)
-	}
-	bs, lists, err := s.svc.IssueBatches(principal(c), c.Params("rid"), ins)
-	if err != nil {
-		return s.roundPage(c, err)
-	}
-	return s.sendSlips(c, c.Params("rid"), bs, lists)
 }

@@ -76,12 +76,15 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 		t.Fatalf("units: %d %s", r.Status, r.Body)
 	}
 	p := e.page("GET", "/console/rounds/r1", session, nil)
-	if !strings.Contains(string(p.Body), "3 (2 đối tượng đánh giá)") || !strings.Contains(string(p.Body), "to-chuc-co-so-dang — ") {
+	if !strings.Contains(string(p.Body), "3 đơn vị, trong đó 2 đối tượng đánh giá") || !strings.Contains(string(p.Body), "Phiếu phân tích chất lượng tổ chức cơ sở đảng") {
 		t.Fatalf("after import: %s", p.Body)
 	}
-	// a batch: slips at once, again while draft, revocable
-	bv := url.Values{"targets": {"c1", "c2"}, "count": {"2"}, "label": {"Chi bộ 1"}}
-	if r := post("/console/rounds/r1/batches", bv); r.Status != 200 || strings.Count(string(r.Body), `class="slip"`) != 2 || !strings.Contains(string(r.Body), "Chi bộ hai") {
+	// a batch for both targets: made, its slips printed, again while draft, revocable
+	bv := url.Values{"unit": {"p"}, "count": {"2"}, "label": {"Chi bộ 1"}, "together": {"yes"}}
+	if r := post("/console/rounds/r1/plan", bv); r.Status != 303 {
+		t.Fatalf("batch plan: %d %s", r.Status, r.Body)
+	}
+	if r := e.page("GET", "/console/rounds/r1/slips?unit=p", session, nil); r.Status != 200 || strings.Count(string(r.Body), `class="slip"`) != 2 || !strings.Contains(string(r.Body), "Chi bộ hai") {
 		t.Fatalf("batch slips: %d", r.Status)
 	}
 	if r := e.page("GET", "/console/rounds/r1/batches/b1/slips", session, nil); r.Status != 200 || strings.Count(string(r.Body), `class="slip"`) != 2 {
@@ -90,13 +93,17 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if r := e.page("GET", "/console/rounds/r1/batches/b1/csv", session, nil); r.Status != 200 || !strings.Contains(r.Header.Get("Content-Type"), "csv") {
 		t.Fatalf("csv again: %d", r.Status)
 	}
-	if r := post("/console/rounds/r1/batches", url.Values{"targets": {"p"}, "count": {"2"}}); r.Status != 400 {
-		t.Fatalf("a batch for a non-target: %d", r.Status)
+	if r := post("/console/rounds/r1/plan", url.Values{"unit": {"p"}, "kind": {"province"}, "count": {"2"}}); r.Status != 400 {
+		t.Fatalf("a batch for no target: %d", r.Status)
 	}
-	if r := post("/console/rounds/r1/batches/b1/revoke", url.Values{}); r.Status != 303 {
+	if r := post("/console/rounds/r1/batches/b1/revoke", url.Values{}); r.Status != 400 {
+		t.Fatalf("revoke without confirming: %d", r.Status)
+	}
+	if r := post("/console/rounds/r1/batches/b1/revoke", url.Values{"confirm": {"yes"}}); r.Status != 303 {
 		t.Fatalf("revoke: %d", r.Status)
 	}
-	if p := e.page("GET", "/console/rounds/r1", session, nil); !strings.Contains(string(p.Body), "<td>2</td><td>0</td><td>2</td>") {
+	if p := e.page("GET", "/console/rounds/r1/codes", session, nil); !strings.Contains(string(p.Body), `<td class="n">2</td><td class="n">0</td><td class="n">2</td>`) ||
+		!strings.Contains(string(p.Body), "Đã thu hồi</b>") || strings.Contains(string(p.Body), "/batches/b1/revoke") {
 		t.Fatalf("batch row after revoking: %s", p.Body)
 	}
 	// opening asks first, then shows the generated private key once
@@ -118,11 +125,12 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if tj.Status != 200 || tj.JSON["issued"] != 2.0 {
 		t.Fatalf("turnout json: %d %s", tj.Status, tj.Body)
 	}
-	// the province counts the batch's codes for each of its two targets
-	if u := tj.JSON["units"].([]any); len(u) != 1 || u[0].(map[string]any)["id"] != "p" || u[0].(map[string]any)["issued"] != 4.0 {
+	// one row per unit under the province; the batch's codes count once in
+	// the total, though they rate both targets
+	if u := tj.JSON["units"].([]any); len(u) != 2 || u[0].(map[string]any)["id"] != "c1" || u[1].(map[string]any)["issued"] != 2.0 {
 		t.Fatalf("unit turnout: %v", tj.JSON["units"])
 	}
-	if p := e.page("GET", "/console/rounds/r1", session, nil); !strings.Contains(string(p.Body), `id="turnout"`) {
+	if p := e.page("GET", "/console/rounds/r1/turnout", session, nil); !strings.Contains(string(p.Body), `id="turnout"`) {
 		t.Fatal("no turnout table on an open round")
 	}
 	if r := post("/console/rounds/r1/close", url.Values{"confirm": {"yes"}}); r.Status != 303 {
@@ -134,10 +142,13 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	// the committee counts from the console; a wrong key counts nothing
 	e.user("bkp", auth.Committee, "")
 	cs, ccsrf := e.ready("bkp")
-	if r := e.page("POST", "/console/rounds/r1/count", cs, url.Values{"_csrf": {ccsrf}, "private_key": {"AGE-SECRET-KEY-1QQQQ"}}); r.Status != 400 {
+	if r := e.page("POST", "/console/rounds/r1/count", cs, url.Values{"_csrf": {ccsrf}, "confirm": {"yes"}, "private_key": {"AGE-SECRET-KEY-1QQQQ"}}); r.Status != 400 {
 		t.Fatalf("a wrong key: %d", r.Status)
 	}
-	if r := e.page("POST", "/console/rounds/r1/count", cs, url.Values{"_csrf": {ccsrf}, "private_key": {privateKey}}); r.Status != 303 {
+	if r := e.page("POST", "/console/rounds/r1/count", cs, url.Values{"_csrf": {ccsrf}, "private_key": {privateKey}}); r.Status != 400 || !strings.Contains(string(r.Body), "Ô xác nhận: bắt buộc") {
+		t.Fatalf("counting without confirming: %d %s", r.Status, r.Body)
+	}
+	if r := e.page("POST", "/console/rounds/r1/count", cs, url.Values{"_csrf": {ccsrf}, "confirm": {"yes"}, "private_key": {privateKey}}); r.Status != 303 {
 		t.Fatalf("count: %d %s", r.Status, r.Body)
 	}
 	// an authority sees the round but cannot create one; it downloads files
@@ -155,24 +166,29 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	}
 	// the authority rates from the console
 	tcsrf := csrfOf(t, e.page("GET", "/console", as, nil))
-	rp := e.page("GET", "/console/rounds/r1/ratings", as, nil)
-	if rp.Status != 200 || !strings.Contains(string(rp.Body), "Chi bộ hai") {
-		t.Fatalf("ratings page: %d", rp.Status)
+	if rp := e.page("GET", "/console/rounds/r1/ratings", as, nil); rp.Status != 200 || !strings.Contains(string(rp.Body), "ratings?lang=vi&amp;unit=p") {
+		t.Fatalf("ratings page: %d %s", rp.Status, rp.Body)
+	}
+	if rp := e.page("GET", "/console/rounds/r1/ratings?unit=p", as, nil); rp.Status != 200 || !strings.Contains(string(rp.Body), "Chi bộ hai") {
+		t.Fatalf("rating sheet: %d", rp.Status)
 	}
 	rate := func(unit string, v url.Values) resp {
 		v.Set("_csrf", tcsrf)
 		return e.page("POST", "/console/rounds/r1/ratings/"+unit, as, v)
 	}
-	if r := rate("c1", url.Values{"level": {"htxs"}}); r.Status != 303 {
+	if r := rate("p", url.Values{"row": {"c1", "c2"}, "level.c1": {"htxs"}}); r.Status != 303 {
 		t.Fatalf("rate: %d %s", r.Status, r.Body)
 	}
-	if r := rate("c2", url.Values{"level": {"not_rated"}}); r.Status != 400 || !strings.Contains(string(r.Body), "lý do") {
-		t.Fatalf("not rated without a reason: %d", r.Status)
+	if r := rate("p", url.Values{"row": {"c1", "c2"}, "level.c1": {"htt"}, "level.c2": {"not_rated"}}); r.Status != 400 || !strings.Contains(string(r.Body), `<p class="error small" id="e-c2">Lý do: `) {
+		t.Fatalf("not rated without a reason: %d %s", r.Status, r.Body)
 	}
 	if r := e.upload("/console/rounds/r1/ratings", as, tcsrf, "unit,level\nc2,htt\n"); r.Status != 303 {
 		t.Fatalf("ratings import: %d %s", r.Status, r.Body)
 	}
-	if p := e.page("GET", "/console/rounds/r1/ratings", as, nil); !strings.Contains(string(p.Body), `value="htxs" selected`) || !strings.Contains(string(p.Body), "2 đã xếp loại") {
+	if p := e.page("GET", "/console/rounds/r1/ratings?unit=p", as, nil); !strings.Contains(string(p.Body), `value="htxs" selected`) {
+		t.Fatalf("after rating: %s", p.Body)
+	}
+	if p := e.page("GET", "/console/rounds/r1/ratings", as, nil); !strings.Contains(string(p.Body), "2 đã xếp loại") {
 		t.Fatalf("after rating: %s", p.Body)
 	}
 	if r := e.page("POST", "/console/rounds/r1/caps", as, url.Values{"_csrf": {tcsrf}, "quota": {"p|xa"}, "cap_percent": {"30"}}); r.Status != 400 {
@@ -181,17 +197,17 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 	if r := e.page("POST", "/console/rounds/r1/caps", as, url.Values{"_csrf": {tcsrf}, "quota": {"p|xa"}, "cap_percent": {"25"}}); r.Status != 303 {
 		t.Fatalf("cap: %d %s", r.Status, r.Body)
 	}
-	if p := e.page("GET", "/console/rounds/r1/ratings", as, nil); !strings.Contains(string(p.Body), "<td>25.00</td>") {
+	if p := e.page("GET", "/console/rounds/r1/ratings?unit=p", as, nil); !strings.Contains(string(p.Body), `<td class="n">25,00</td>`) {
 		t.Fatal("the quota table does not show the new cap")
 	}
 	if r := e.page("POST", "/console/rounds/r1/final", as, url.Values{"_csrf": {tcsrf}, "confirm": {"yes"}}); r.Status != 303 {
 		t.Fatalf("final: %d", r.Status)
 	}
-	if r := rate("c1", url.Values{"level": {"htt"}}); r.Status != 409 {
+	if r := rate("p", url.Values{"row": {"c1"}, "level.c1": {"htt"}}); r.Status != 409 {
 		t.Fatalf("after final: %d", r.Status)
 	}
-	if a := e.page("GET", "/console/audit", session, nil); !strings.Contains(string(a.Body), "round.count") {
-		t.Fatalf("audit page lacks the count")
+	if a := e.page("GET", "/console/audit", session, nil); !strings.Contains(string(a.Body), `<th scope="row">Kiểm phiếu</th>`) || strings.Contains(string(a.Body), "round.count") {
+		t.Fatalf("audit page lacks the count, in words")
 	}
 	if r := e.page("GET", "/console/rounds/new", as, nil); r.Status != 403 {
 		t.Fatalf("authority creating: %d", r.Status)

@@ -7,6 +7,7 @@ import (
 
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
+	"ballot/internal/service"
 )
 
 // usersPage lists the users; password, when set, is a new one-time
@@ -18,7 +19,39 @@ func (s *Server) usersPage(c *fiber.Ctx, shown error, name, password string) err
 		return err
 	}
 	p.Users, p.Name, p.Key = users, name, password
+	v := &usersView{Roles: roleNames(p.Lang), Units: map[string]string{}, Unit: c.FormValue("unit", c.Query("unit"))}
+	for _, u := range users {
+		if u.Unit != "" {
+			v.Units[u.Unit] = s.svc.UnitName(u.Unit)
+		}
+	}
+	// Units are chosen from the newest round's tree: their ids are stable
+	// across rounds.
+	if rs, err := s.svc.Rounds(); err == nil && len(rs) > 0 {
+		rid := rs[len(rs)-1].ID
+		v.Search = &unitSearch{Lang: p.Lang, Round: rid, Path: "/console/users", Find: service.FindDeciding, Q: c.Query("q")}
+		if v.Search.Q != "" {
+			if v.Search.Hits, v.Search.Total, err = s.svc.SearchUnits(principal(c), rid, v.Search.Q, service.FindDeciding, maxHits); err != nil {
+				return err
+			}
+		}
+		if v.Unit != "" {
+			v.UnitName = s.svc.UnitName(v.Unit)
+		}
+	}
+	p.View = v
 	return renderConsole(c, p.show(shown), "users.html", p)
+}
+
+// usersView is what the users page shows beyond the users: roles and units
+// by name, and the search that picks a new authority's unit.
+type usersView struct {
+	Roles []optionLabel
+	// Units names the units of the users.
+	Units map[string]string
+	// Unit is the unit picked for a new user.
+	Unit, UnitName string
+	Search         *unitSearch
 }
 
 func (s *Server) consoleUsers(c *fiber.Ctx) error { return s.usersPage(c, nil, "", "") }

@@ -67,6 +67,9 @@ var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 // the console needs HTTPS.
 var viaHTTPS = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")}
 
+// publicURL is the participants' address the test servers print on slips.
+const publicURL = "https://phieu.example.vn"
+
 func newEnv(t testing.TB) *env { t.Helper(); return newEnvWith(t, service.Options{}) }
 
 // newEnvWith is newEnv with service options (clock and log are set here).
@@ -87,7 +90,7 @@ func newEnvWith(t testing.TB, opt service.Options) *env {
 	if err != nil || !created {
 		t.Fatalf("bootstrap: %v %v", created, err)
 	}
-	return &env{t: t, clock: c, svc: svc, srv: server.New(svc, server.Config{Log: log, TrustedProxies: viaHTTPS}), admin: token, logs: logs, passwords: map[string]string{"admin": password}}
+	return &env{t: t, clock: c, svc: svc, srv: server.New(svc, server.Config{Log: log, TrustedProxies: viaHTTPS, PublicURL: publicURL}), admin: token, logs: logs, passwords: map[string]string{"admin": password}}
 }
 
 // user adds a user of role (scoped to unit) and returns its token.

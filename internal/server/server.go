@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"ballot/internal/auth"
+	"ballot/internal/rounds"
 	"ballot/internal/service"
 )
 
@@ -49,9 +51,12 @@ type Config struct {
 	// Clients bounds the clients each throttle remembers (default
 	// DefaultClients).
 	Clients int
-	// PublicURL is the participants' address printed on slips (default:
-	// the address the request came to).
+	// PublicURL is the participants' address printed on slips; without it
+	// no slips are made (a request's Host header is not to be trusted).
 	PublicURL string
+	// Lifecycle is the round state table the console asks what to offer
+	// (default rounds.StandardLifecycle; tests pass a changed copy).
+	Lifecycle rounds.Lifecycle
 	// ReadTimeout bounds reading one request, so slow clients cannot hold
 	// connections (default 30 s).
 	ReadTimeout time.Duration
@@ -71,6 +76,7 @@ type Server struct {
 	publicURL              string
 	proxies                proxies
 	tls                    bool
+	lifecycle              rounds.Lifecycle
 }
 
 // New builds the application over svc.
@@ -84,7 +90,11 @@ func New(svc *service.Service, cfg Config) *Server {
 	if cfg.ReadTimeout <= 0 {
 		cfg.ReadTimeout = readTimeout
 	}
-	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, publicURL: cfg.PublicURL, proxies: cfg.TrustedProxies, tls: cfg.TLS,
+	if cfg.Lifecycle == nil {
+		cfg.Lifecycle = rounds.StandardLifecycle()
+	}
+	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
+		proxies: cfg.TrustedProxies, tls: cfg.TLS, lifecycle: cfg.Lifecycle,
 		guesses: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Clients, cfg.Now), bodies: newBodies()}
 	s.signins, s.signinsOfUser = newSigninThrottles(cfg.Clients, cfg.Now)
 	fc := fiber.Config{
@@ -154,21 +164,30 @@ func (s *Server) routes() {
 	s.handle("POST", "/console/rounds/:rid/open", consoleAdmin, s.consoleOpen)
 	s.handle("GET", "/console/rounds/:rid/close", consoleAdmin, s.closeConfirm)
 	s.handle("POST", "/console/rounds/:rid/close", consoleAdmin, s.consoleClose)
-	s.handle("POST", "/console/rounds/:rid/batches", consoleAdmin, s.consoleBatch)
+	s.handle("GET", "/console/rounds/:rid/units.json", everyone, s.consoleFindUnits)
+	consoleReaders := Console(auth.Admin, auth.Authority)
+	s.handle("GET", "/console/rounds/:rid/turnout", consoleReaders, s.turnoutPage)
+	s.handle("GET", "/console/rounds/:rid/turnout.json", consoleReaders, s.consoleTurnout)
+	s.handle("GET", "/console/rounds/:rid/codes", consoleAdmin, s.codesPage)
+	s.handle("GET", "/console/rounds/:rid/plan", consoleAdmin, s.planPage)
+	s.handle("POST", "/console/rounds/:rid/plan", consoleAdmin, s.consolePlan)
 	s.handle("POST", "/console/rounds/:rid/batches.csv", consoleAdmin, s.consoleBatchesCSV)
+	s.handle("GET", "/console/rounds/:rid/slips", consoleAdmin, s.consoleSlips)
+	s.handle("GET", "/console/rounds/:rid/batches/:bid/revoke", consoleAdmin, s.revokeConfirm)
 	s.handle("GET", "/console/rounds/:rid/batches/:bid/:format", consoleAdmin, s.consoleBatchCodes)
 	s.handle("POST", "/console/rounds/:rid/batches/:bid/revoke", consoleAdmin, s.consoleRevokeBatch)
 	s.handle("POST", "/console/rounds/:rid/codes/revoke", consoleAdmin, s.consoleRevokeCode)
-	s.handle("GET", "/console/rounds/:rid/turnout.json", Console(auth.Admin, auth.Authority), s.consoleTurnout)
 	consoleAuthority := Console(auth.Authority)
 	s.handle("GET", "/console/rounds/:rid/ratings", consoleAuthority, s.consoleRatings)
 	s.handle("POST", "/console/rounds/:rid/ratings", consoleAuthority, s.consoleImportRatings)
-	s.handle("POST", "/console/rounds/:rid/ratings/:unit", consoleAuthority, s.consoleRate)
+	s.handle("POST", "/console/rounds/:rid/ratings/:unit", consoleAuthority, s.consoleRateSheet)
 	s.handle("POST", "/console/rounds/:rid/final", consoleAuthority, s.consoleFinal)
 	s.handle("POST", "/console/rounds/:rid/caps", consoleAuthority, s.consoleCap)
 	s.handle("GET", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.countPage)
 	s.handle("POST", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.consoleCount)
-	s.handle("GET", "/console/rounds/:rid/:file", Console(auth.Admin, auth.Authority), s.consoleFile)
+	s.handle("GET", "/console/rounds/:rid/minutes", everyone, s.minutes)
+	s.handle("GET", "/console/rounds/:rid/receipts", everyone, s.consoleReceipts)
+	s.handle("GET", "/console/rounds/:rid/:file", consoleReaders, s.consoleFile)
 	s.handle("GET", "/console/audit", consoleAdmin, s.auditPage)
 	s.handle("GET", "/console/users", consoleAdmin, s.consoleUsers)
 	s.handle("POST", "/console/users", consoleAdmin, s.consoleAddUser)

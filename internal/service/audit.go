@@ -31,3 +31,19 @@ func (s *Service) AuditHead() (head string, err error) {
 	})
 	return head, err
 }
+
+// AuditPage returns up to n entries older than before (the newest if
+// before is 0), newest first, and whether older ones remain.
+func (s *Service) AuditPage(before uint64, n int) (entries []audit.Entry, more bool, err error) {
+	err = s.store.View(func(tx *storage.Tx) error {
+		return tx.AuditEntriesBack(before, func(e audit.Entry) (bool, error) {
+			if len(entries) == n {
+				more = true
+				return false, nil
+			}
+			entries = append(entries, e)
+			return true, nil
+		})
+	})
+	return entries, more, err
+}

@@ -1,6 +1,9 @@
 package service
 
 import (
+	"bytes"
+	"slices"
+
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
 	"ballot/internal/codes"
@@ -61,6 +64,15 @@ func (s *Service) IssueBatches(p auth.Principal, rid string, ins []rounds.NewBat
 			return nil, err
 		}
 		var detail []map[string]any
+		// Codes are put in key order at the end: random keys put one by one
+		// into a large transaction move bbolt's node contents on every put
+		// (61,567 codes took 9 s; sorted, a fraction of that).
+		type newCode struct {
+			key []byte
+			rec codes.Record
+		}
+		var made []newCode
+		drawn := map[string]bool{}
 		for _, in := range ins {
 			b := &rounds.Batch{Label: in.Label, Targets: in.Targets, Count: in.Count, CreatedAt: s.now().UTC(), WhileOpen: r.State == rounds.Open}
 			if err := tx.CreateBatch(rid, b); err != nil {
@@ -70,14 +82,16 @@ func (s *Service) IssueBatches(p auth.Principal, rid string, ins []rounds.NewBat
 			for len(list) < in.Count {
 				digits := codes.New()
 				k := codes.Key(key, digits)
+				if drawn[string(k)] {
+					continue // a collision among 10^15: draw again
+				}
 				if old, err := tx.Code(rid, k); err != nil {
 					return nil, err
 				} else if old != nil {
-					continue // a collision among 10^15: draw again
+					continue
 				}
-				if err := tx.PutCode(rid, k, &codes.Record{State: codes.Unused, Batch: b.ID}); err != nil {
-					return nil, err
-				}
+				drawn[string(k)] = true
+				made = append(made, newCode{k, codes.Record{State: codes.Unused, Batch: b.ID}})
 				list = append(list, codes.Format(digits))
 			}
 			if r.State == rounds.Draft {
@@ -87,6 +101,12 @@ func (s *Service) IssueBatches(p auth.Principal, rid string, ins []rounds.NewBat
 			}
 			bs, lists = append(bs, b), append(lists, list)
 			detail = append(detail, map[string]any{"batch": b.ID, "targets": b.Targets, "count": b.Count, "label": b.Label})
+		}
+		slices.SortFunc(made, func(a, b newCode) int { return bytes.Compare(a.key, b.key) })
+		for i := range made {
+			if err := tx.PutCode(rid, made[i].key, &made[i].rec); err != nil {
+				return nil, err
+			}
 		}
 		return map[string]any{"round": rid, "batches": detail}, nil
 	})

@@ -1,17 +1,23 @@
 package service
 
 import (
+	"slices"
 	"sort"
 
 	"ballot/internal/apperr"
+	"ballot/internal/auth"
 	"ballot/internal/codes"
 	"ballot/internal/rounds"
 	"ballot/internal/storage"
+	"ballot/internal/tally"
 )
 
 // Turnout is what is visible of a round before counting: codes issued,
-// used and revoked, in all and per target (the codes that cover it).
+// used and revoked — of the whole round, or of the targets strictly below
+// a unit (each code once, however many of them it covers) — and per target
+// (the codes that cover it).
 type Turnout struct {
+	Unit    string          `json:"unit,omitempty"`
 	Issued  int             `json:"issued"`
 	Used    int             `json:"used"`
 	Revoked int             `json:"revoked"`
@@ -26,31 +32,86 @@ type TargetTurnout struct {
 	Revoked int    `json:"revoked"`
 }
 
-// Turnout returns a round's turnout.
-func (s *Service) Turnout(rid string) (*Turnout, error) {
+// Codes counts codes: issued, used and revoked.
+type Codes struct {
+	Issued  int `json:"issued"`
+	Used    int `json:"used"`
+	Revoked int `json:"revoked"`
+}
+
+func (c *Codes) add(b *rounds.Batch) {
+	c.Issued, c.Used, c.Revoked = c.Issued+b.Count, c.Used+b.Used, c.Revoked+b.Revoked
+}
+
+// codeSums counts, for every unit, the codes of the batches that cover a
+// target in its subtree (incl, the unit included) or strictly below it
+// (below; below "" is the whole round): a code that covers several of them
+// counts once.
+type codeSums struct{ incl, below map[string]*Codes }
+
+func sumCodes(tree *tally.Tree, batches []rounds.Batch) codeSums {
+	s := codeSums{incl: map[string]*Codes{}, below: map[string]*Codes{}}
+	add := func(m map[string]*Codes, id string, b *rounds.Batch) {
+		if m[id] == nil {
+			m[id] = &Codes{}
+		}
+		m[id].add(b)
+	}
+	for i := range batches {
+		b := &batches[i]
+		add(s.below, "", b)
+		incl, below := map[string]bool{}, map[string]bool{}
+		for _, t := range b.Targets {
+			for u := tree.Unit(t); u != nil; u = tree.Unit(u.Parent) {
+				if !incl[u.ID] {
+					incl[u.ID] = true
+					add(s.incl, u.ID, b)
+				}
+				if u.ID != t && !below[u.ID] {
+					below[u.ID] = true
+					add(s.below, u.ID, b)
+				}
+			}
+		}
+	}
+	return s
+}
+
+// of returns the sums of id in m (zero if none).
+func of(m map[string]*Codes, id string) Codes {
+	if c := m[id]; c != nil {
+		return *c
+	}
+	return Codes{}
+}
+
+// Turnout returns a round's turnout as p may see it: the targets strictly
+// below unit ("" for the whole round); an authority sees only its own
+// subtree, and by default the targets below its unit.
+func (s *Service) Turnout(p auth.Principal, rid, unit string) (*Turnout, error) {
 	out := &Turnout{Targets: []TargetTurnout{}}
 	err := s.store.View(func(tx *storage.Tx) error {
-		if _, err := tx.Round(rid); err != nil {
+		_, tree, err := roundTree(tx, rid)
+		if err != nil {
 			return err
 		}
-		units, err := tx.Units(rid)
-		if err != nil {
+		if unit, err = scope(p, tree, unit); err != nil {
 			return err
 		}
 		batches, err := tx.Batches(rid)
 		if err != nil {
 			return err
 		}
+		out.Unit = unit
+		total := of(sumCodes(tree, batches).below, unit)
+		out.Issued, out.Used, out.Revoked = total.Issued, total.Used, total.Revoked
 		per := map[string]*TargetTurnout{}
-		for _, u := range units {
-			if u.IsTarget() {
+		for _, u := range tree.Units() {
+			if u.IsTarget() && (unit == "" || u.ID != unit && tree.Within(u.ID, unit)) {
 				per[u.ID] = &TargetTurnout{ID: u.ID}
 			}
 		}
 		for _, b := range batches {
-			out.Issued += b.Count
-			out.Used += b.Used
-			out.Revoked += b.Revoked
 			for _, t := range b.Targets {
 				if tt := per[t]; tt != nil {
 					tt.Issued += b.Count
@@ -63,6 +124,96 @@ func (s *Service) Turnout(rid string) (*Turnout, error) {
 			out.Targets = append(out.Targets, *tt)
 		}
 		sort.Slice(out.Targets, func(i, j int) bool { return out.Targets[i].ID < out.Targets[j].ID })
+		return nil
+	})
+	return out, err
+}
+
+// TurnoutRow is the turnout of one unit's subtree, the unit included: its
+// targets and the codes that cover any of them.
+type TurnoutRow struct {
+	Unit    rounds.Unit
+	Targets int
+	Codes
+	// Below is whether units with targets lie below it (one can drill down).
+	Below bool
+}
+
+// TurnoutTree is one level of a round's tree with its turnout: a unit, the
+// path down to it, the turnout of the targets strictly below it, and a row
+// for each child that is a target or has targets below.
+type TurnoutTree struct {
+	Round *rounds.Round
+	// Unit is nil when the round has several roots and none was asked.
+	Unit  *rounds.Unit
+	Path  []rounds.Unit
+	Total TurnoutRow
+	// Self is the turnout of Unit itself when it is a target (its own
+	// codes, e.g. a district's leadership), which Total leaves out.
+	Self *TurnoutRow
+	Rows []TurnoutRow
+}
+
+// TurnoutTree returns the turnout of unit's children as p may see it (an
+// authority by default its own unit, an admin the root).
+func (s *Service) TurnoutTree(p auth.Principal, rid, unit string) (*TurnoutTree, error) {
+	out := &TurnoutTree{}
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		var tree *tally.Tree
+		if out.Round, tree, err = roundTree(tx, rid); err != nil {
+			return err
+		}
+		if unit, err = scope(p, tree, unit); err != nil {
+			return err
+		}
+		if roots := tree.Roots(); unit == "" && len(roots) == 1 {
+			unit = roots[0].ID
+		}
+		batches, err := tx.Batches(rid)
+		if err != nil {
+			return err
+		}
+		sums := sumCodes(tree, batches)
+		targets := map[string]int{} // targets in each subtree, the unit included
+		for _, u := range tree.Units() {
+			if !u.IsTarget() {
+				continue
+			}
+			for a := tree.Unit(u.ID); a != nil; a = tree.Unit(a.Parent) {
+				targets[a.ID]++
+			}
+		}
+		out.Total.Codes = of(sums.below, unit)
+		if u := tree.Unit(unit); u != nil {
+			out.Unit = u
+			out.Path = tree.Path(unit)
+			out.Total.Unit, out.Total.Targets = *u, targets[unit]
+			if u.IsTarget() {
+				out.Total.Targets--
+				var own Codes
+				for i := range batches {
+					if slices.Contains(batches[i].Targets, unit) {
+						own.add(&batches[i])
+					}
+				}
+				out.Self = &TurnoutRow{Unit: *u, Targets: 1, Codes: own}
+			}
+		}
+		for _, ch := range tree.Children(unit) {
+			if targets[ch.ID] == 0 {
+				continue
+			}
+			n := targets[ch.ID]
+			if ch.IsTarget() {
+				n--
+			}
+			out.Rows = append(out.Rows, TurnoutRow{Unit: ch, Targets: targets[ch.ID], Codes: of(sums.incl, ch.ID), Below: n > 0})
+		}
+		if out.Unit == nil {
+			for _, r := range out.Rows {
+				out.Total.Targets += r.Targets
+			}
+		}
 		return nil
 	})
 	return out, err

@@ -72,6 +72,15 @@ func (t *Tx) ReceiptHashes(rid string) ([]string, error) {
 	return out, err
 }
 
+// CountReceipts is how many receipt hashes round rid publishes.
+func (t *Tx) CountReceipts(rid string) (int, error) {
+	b, err := t.sub(rid, bReceipts)
+	if err != nil || b == nil {
+		return 0, err
+	}
+	return b.Stats().KeyN, nil
+}
+
 // HasReceipt reports whether a receipt hash is published for round rid.
 func (t *Tx) HasReceipt(rid string, hash [32]byte) (bool, error) {
 	b, err := t.sub(rid, bReceipts)

@@ -1,26 +1,38 @@
 // Command screenshots writes phone-size screenshots of every participant
 // page (code entry, ballots, receipt, kiosk, error pages, receipt check) in
-// Vietnamese and English, for people to look at:
+// Vietnamese and English, and 1280 × 800 screenshots of every console page,
+// on a small round and on the province round (979 units, 61,567 codes), for
+// people to look at:
 //
-//	go run ./scripts/screenshots [-out screenshots]
+//	go run ./scripts/screenshots [-out screenshots] [-axe node_modules/axe-core/axe.min.js]
+//
+// With -axe, axe-core (npm install axe-core) checks every console page and
+// its violations are printed.
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/chromedp/chromedp"
 
 	"ballot/internal/auth"
 	"ballot/internal/browser"
+	"ballot/internal/intake"
 	"ballot/internal/service"
 )
 
-var out = flag.String("out", "screenshots", "folder for the PNG files")
+var (
+	out = flag.String("out", "screenshots", "folder for the PNG files")
+	axe = flag.String("axe", "", "axe-core's axe.min.js: check every console page with it")
+)
 
 func main() {
 	flag.Parse()
@@ -36,7 +48,8 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	f, err := browser.NewFixture(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	opt := service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f, err := browser.NewFixture(dir, opt)
 	if err != nil {
 		return err
 	}
@@ -92,7 +105,7 @@ func run() error {
 		{"25-console-count", 0, signedIn("/console/rounds/r3/count")},
 		{"26-console-users", 0, signedIn("/console/users")},
 		{"27-console-audit", 0, signedIn("/console/audit")},
-		{"28-console-ratings", 0, nil}, // after counting r1, below
+		{"28-console-sheet-diem100", 0, nil}, // after counting r1, below
 	}
 	for _, s := range shots {
 		if s.steps == nil {
@@ -102,9 +115,13 @@ func run() error {
 			}
 			s.steps = []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/console/login"),
 				chromedp.SendKeys("#name", "tinh-uy"), chromedp.SendKeys("#password", "một câu mật khẩu đủ dài"),
-				browser.NewPage(chromedp.Submit("#password")), browser.NewPage(chromedp.Navigate(f.URL + "/console/rounds/r1/ratings"))}
+				browser.NewPage(chromedp.Submit("#password")), browser.NewPage(chromedp.Navigate(f.URL + "/console/rounds/r1/ratings?unit=d1"))}
 		}
-		ctx, cancel, err := b.Tab(s.width, true)
+		tab := func() (context.Context, context.CancelFunc, error) { return b.Tab(s.width, true) }
+		if s.width == 0 {
+			tab = func() (context.Context, context.CancelFunc, error) { return b.Desktop(1280, 800, true) }
+		}
+		ctx, cancel, err := tab()
 		if err != nil {
 			return err
 		}
@@ -112,24 +129,29 @@ func run() error {
 			cancel()
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		err = save(ctx, s.name)
 		cancel()
 		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
-		}
-		path := filepath.Join(*out, s.name+".png")
-		if err := os.WriteFile(path, png, 0o644); err != nil {
 			return err
 		}
-		fmt.Println(path)
 	}
-	return nil
+	return provinceShots(b, dir, opt)
 }
 
 // countAndAuthority closes and counts round r1 and adds an authority of the
 // province with a known password.
 func countAndAuthority(f *browser.Fixture) error {
 	sys := auth.Principal{Name: "screenshots"}
+	// ballots on the diem-100 target, so that its sheet shows a mean score
+	for i, code := range f.C2 {
+		a := map[string]json.RawMessage{"level": json.RawMessage(`"htt"`)}
+		for q, v := range map[string]int{"s1": 17, "s2": 16 + i%3, "s3": 8, "s4": 33 + i, "s5": 9} {
+			a[q] = json.RawMessage(strconv.Itoa(v))
+		}
+		if _, err := f.Service.Submit(intake.Submission{Code: code, Ballots: []intake.BallotIn{{Target: "c2", Answers: a}}}); err != nil {
+			return err
+		}
+	}
 	if _, err := f.Service.CloseRound(sys, "r1"); err != nil {
 		return err
 	}
