@@ -27,7 +27,8 @@ Usage:
   ballot tally   --db PATH --round ID [--unit ID] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
   ballot backup  --out FILE (--db PATH | --url URL --token TOKEN)
   ballot restore --from FILE --db PATH [--force]
-  ballot report  --db PATH --round ID [--unit ID] [--kind KIND] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
+  ballot report  --db PATH --round ID [--unit ID] [--kind KIND] [--compare ROUND|none] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
+  ballot minutes --db PATH --round ID [--unit ID [--only]] [--format html|json] [--out FILE] [--lang vi|en]
 
 Flags of serve also come from BALLOT_DB, BALLOT_ADDR, BALLOT_PUBLIC_URL and
 BALLOT_TRUSTED_PROXY.
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runTally(rest, stdout, stderr)
 	case "report":
 		return runReport(rest, stdout, stderr)
+	case "minutes":
+		return runMinutes(rest, stdout, stderr)
 	case "backup":
 		return runBackup(rest, stdout, stderr)
 	case "restore":

@@ -9,6 +9,7 @@ import (
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
 	"ballot/internal/report"
+	"ballot/internal/service"
 )
 
 type ratingRow struct{ ID, Name, Level, Reason string }
@@ -25,7 +26,7 @@ func (s *Server) ratingsPage(c *fiber.Ctx, shown error) error {
 		return err
 	}
 	p.Round = r
-	rep, _, err := s.svc.Report(principal(c), rid, "", "")
+	rep, _, err := s.svc.Report(principal(c), rid, service.ReportQuery{Compare: service.NoCompare})
 	if err != nil {
 		return err
 	}
