@@ -29,6 +29,7 @@ Usage:
   ballot restore --from FILE --db PATH [--force]
   ballot report  --db PATH --round ID [--unit ID] [--kind KIND] [--compare ROUND|none] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]
   ballot minutes --db PATH --round ID [--unit ID [--only]] [--format html|json] [--out FILE] [--lang vi|en]
+  ballot documents --db PATH --round ID [--set JSON|@FILE]
 
 Flags of serve also come from BALLOT_DB, BALLOT_ADDR, BALLOT_PUBLIC_URL and
 BALLOT_TRUSTED_PROXY.
@@ -96,6 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runReport(rest, stdout, stderr)
 	case "minutes":
 		return runMinutes(rest, stdout, stderr)
+	case "documents":
+		return runDocuments(rest, stdout, stderr)
 	case "backup":
 		return runBackup(rest, stdout, stderr)
 	case "restore":

@@ -13,6 +13,7 @@ import (
 	"ballot/internal/auth"
 	"ballot/internal/export"
 	"ballot/internal/i18n"
+	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/service"
 	"ballot/internal/storage"
@@ -300,6 +301,44 @@ func runMinutes(args []string, stdout, stderr io.Writer) error {
 		}
 		return export.Minutes(w, m, i18n.Parse(*f.lang))
 	})
+}
+
+// runDocuments shows a round's documents settings, or changes them with a
+// JSON merge patch (as PATCH /api/v1/rounds/{rid} takes under "documents").
+func runDocuments(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("documents", stderr)
+	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
+	round := fs.String("round", "", "round id")
+	patch := fs.String("set", "", `a JSON merge patch, e.g. '{"place": "Gia Lai"}', or @FILE`)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *round == "" {
+		return fmt.Errorf("--round is required")
+	}
+	svc, done, err := openOffline(*db)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var r *rounds.Round
+	if *patch == "" {
+		r, err = svc.Round(*round)
+	} else {
+		raw := []byte(*patch)
+		if name, ok := strings.CutPrefix(*patch, "@"); ok {
+			if raw, err = os.ReadFile(name); err != nil {
+				return err
+			}
+		}
+		r, err = svc.PatchRound(cli, *round, rounds.Patch{Documents: raw})
+	}
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", " ")
+	return enc.Encode(r.Documents)
 }
 
 // writeOut writes to the file out, or to stdout when out is empty.
