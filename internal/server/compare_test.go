@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"ballot/internal/auth"
 	"ballot/internal/seal"
@@ -22,6 +23,7 @@ func (e *env) countedOf(year int, unitsCSV string, rater string, htxs int) strin
 	e.must(200, "POST", "/api/v1/rounds/"+rid+"/open", e.admin, nil)
 	e.must(200, "POST", "/api/v1/rounds/"+rid+"/close", e.admin, nil)
 	e.must(200, "POST", "/api/v1/rounds/"+rid+"/count", e.admin, map[string]string{"private_key": kp.Private})
+	e.clock.Add(time.Hour) // the next round is counted later
 	var ratings strings.Builder
 	ratings.WriteString("unit,level\n")
 	n := 0

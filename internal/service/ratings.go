@@ -2,6 +2,7 @@ package service
 
 import (
 	"errors"
+	"slices"
 	"sort"
 
 	"ballot/internal/apperr"
@@ -283,7 +284,10 @@ func earlier(tx *storage.Tx, r *rounds.Round, unit, asked string) (*report.Input
 			before = append(before, c)
 		}
 	}
-	sort.Slice(before, func(i, j int) bool {
+	// the latest year first, then the latest counted, then the latest made
+	// (rounds come in the order they were made)
+	slices.Reverse(before)
+	sort.SliceStable(before, func(i, j int) bool {
 		if before[i].Year != before[j].Year {
 			return before[i].Year > before[j].Year
 		}
