@@ -324,6 +324,12 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 				t.Errorf("%s: %q with format %v, want %q as %d", ref, raw, st, want.raw, want.numFmt)
 			}
 		}
+		// a child row's percentage too
+		if id, _ := f.GetCellStyle(sheet, "D"+itoa(head+2)); true {
+			if st, _ := f.GetStyle(id); st == nil || st.NumFmt != 10 {
+				t.Errorf("D%d is not a percent cell: %v", head+2, st)
+			}
+		}
 		if shown, _ := f.GetCellValue(sheet, "P"+itoa(total)); shown != "91.40%" {
 			t.Errorf("P%d shows %q", total, shown)
 		}

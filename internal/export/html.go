@@ -90,7 +90,7 @@ func tallyForm(exec func(string, any) error, c *tally.Counted, unit string, f wi
 			mark = withheld
 		} else {
 			x := 0.0
-			for i, v := range f.values(qs) {
+			for i, v := range f.values(nil, qs) {
 				switch {
 				case v.Withheld:
 					r.Cells, mark = append(r.Cells, printCell{Text: "—", Class: "w"}), partly

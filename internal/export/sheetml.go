@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -73,6 +74,11 @@ type sheetOpts struct {
 	// repeated at the top of every page.
 	landscape   bool
 	printTitles [2]int
+	// tab places the sheet among the workbook's tabs (lowest first; equal
+	// ones in the order they were made). The first sheet made is streamed
+	// (xbook), so a big sheet is best made first even if it is not shown
+	// first.
+	tab int
 }
 
 func newSheet(name string, w io.Writer, o sheetOpts) (*xsheet, error) {
@@ -327,22 +333,31 @@ func (x *xbook) close() error {
 		`<Default Extension="xml" ContentType="application/xml"/>` +
 		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
 		`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>`)
-	for i, s := range x.sheets {
+	order := make([]int, len(x.sheets)) // the tabs: entry numbers
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return x.sheets[order[a]].opts.tab < x.sheets[order[b]].opts.tab })
+	for _, i := range order {
 		n := i + 1
-		fmt.Fprintf(&book, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, appendEscaped(nil, s.name), n, n)
+		fmt.Fprintf(&book, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, appendEscaped(nil, x.sheets[i].name), n, n)
+	}
+	for i := range x.sheets {
+		n := i + 1
 		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, n, n)
 		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, n)
 	}
 	book.WriteString(`</sheets>`)
 	titles := false
-	for i, s := range x.sheets {
+	for tab, i := range order {
+		s := x.sheets[i]
 		if t := s.opts.printTitles; t[0] > 0 {
 			if !titles {
 				book.WriteString(`<definedNames>`)
 				titles = true
 			}
 			quoted := "'" + strings.ReplaceAll(s.name, "'", "''") + "'"
-			fmt.Fprintf(&book, `<definedName name="_xlnm.Print_Titles" localSheetId="%d">%s!$%d:$%d</definedName>`, i, appendEscaped(nil, quoted), t[0], t[1])
+			fmt.Fprintf(&book, `<definedName name="_xlnm.Print_Titles" localSheetId="%d">%s!$%d:$%d</definedName>`, tab, appendEscaped(nil, quoted), t[0], t[1])
 		}
 	}
 	if titles {

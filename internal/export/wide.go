@@ -152,29 +152,32 @@ type wideValue struct {
 	Empty    bool // nobody answered
 }
 
-// values are the figures of one target's or roll-up's questions.
-func (w wideForm) values(qs []tally.QuestionView) []wideValue {
-	byID := map[string]*tally.QuestionView{}
-	for i := range qs {
-		byID[qs[i].ID] = &qs[i]
-	}
-	out := make([]wideValue, len(w.Cols))
-	for i, c := range w.Cols {
-		q := byID[c.q]
+// values appends to out the figures of one target's or roll-up's
+// questions, a column each.
+func (w wideForm) values(out []wideValue, qs []tally.QuestionView) []wideValue {
+	out = out[:0]
+	for _, c := range w.Cols {
+		var q *tally.QuestionView
+		for i := range qs { // a few questions: no map to build for every row
+			if qs[i].ID == c.q {
+				q = &qs[i]
+			}
+		}
+		var v wideValue
 		switch {
 		case q == nil:
-			out[i].Empty = true
+			v.Empty = true
 		case c.kind == wideAnswers:
-			out[i] = wideValue{Count: q.Answered, IsCount: true}
+			v = wideValue{Count: q.Answered, IsCount: true}
 		case q.Withheld:
-			out[i].Withheld = true
+			v.Withheld = true
 		case q.Answered == 0:
-			out[i].Empty = true
+			v.Empty = true
 		case c.kind == wideMean:
 			if q.Score == nil {
-				out[i].Empty = true
+				v.Empty = true
 			} else {
-				out[i].Text = q.Score.Mean
+				v.Text = q.Score.Mean
 			}
 		default:
 			sum := 0
@@ -183,8 +186,9 @@ func (w wideForm) values(qs []tally.QuestionView) []wideValue {
 					sum += hundredths(o.Percent)
 				}
 			}
-			out[i].Text = strconv.Itoa(sum/100) + "." + twoDigits(sum%100)
+			v.Text = strconv.Itoa(sum/100) + "." + twoDigits(sum%100)
 		}
+		out = append(out, v)
 	}
 	return out
 }

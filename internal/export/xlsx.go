@@ -26,9 +26,20 @@ func TallyXLSX(w io.Writer, c *tally.Counted, unit string, lang i18n.Lang, m Met
 			book.abort(err)
 		}
 	}()
+	// the big long sheet is made first, so that it streams; the wide sheets
+	// come first among the tabs
+	header := make([]xcell, len(headerKeys))
+	for i, k := range headerKeys {
+		header[i] = xcell{text: i18n.M(k).In(lang), style: styleHeader}
+	}
+	used := map[string]bool{}
+	sheets := map[string]*xsheet{}
+	names := map[string]string{"target": i18n.M("export.sheet_targets").In(lang), "rollup": i18n.M("export.sheet_rollups").In(lang)}
+	if sheets["target"], err = book.sheet(sheetName(names["target"], used), sheetOpts{widths: widths, tab: 1}); err != nil {
+		return err
+	}
 	wide := map[string]*wideSheet{}
 	var wides []*wideSheet
-	used := map[string]bool{}
 	for _, f := range formsIn(c, unit) {
 		ws, err := newWideSheet(book, newWideForm(f, lang), c, lang, m, used)
 		if err != nil {
@@ -37,21 +48,15 @@ func TallyXLSX(w io.Writer, c *tally.Counted, unit string, lang i18n.Lang, m Met
 		wide[f.ID] = ws
 		wides = append(wides, ws)
 	}
-	header := make([]xcell, len(headerKeys))
-	for i, k := range headerKeys {
-		header[i] = xcell{text: i18n.M(k).In(lang), style: styleHeader}
+	if sheets["rollup"], err = book.sheet(sheetName(names["rollup"], used), sheetOpts{widths: widths, tab: 1}); err != nil {
+		return err
 	}
-	sheets := map[string]*xsheet{}
-	names := map[string]string{"target": i18n.M("export.sheet_targets").In(lang), "rollup": i18n.M("export.sheet_rollups").In(lang)}
 	for _, kind := range []string{"target", "rollup"} {
-		if sheets[kind], err = book.sheet(sheetName(names[kind], used), sheetOpts{widths: widths}); err != nil {
-			return err
-		}
 		if err := sheets[kind].row(header); err != nil {
 			return err
 		}
 	}
-	comments, err := book.sheet(sheetName(i18n.M("export.sheet_comments").In(lang), used), sheetOpts{widths: []float64{16, 40, 100}})
+	comments, err := book.sheet(sheetName(i18n.M("export.sheet_comments").In(lang), used), sheetOpts{widths: []float64{16, 40, 100}, tab: 1})
 	if err != nil {
 		return err
 	}
@@ -116,6 +121,7 @@ type wideSheet struct {
 	cells []xcell
 	marks [2]string // the withheld column's words: all, some
 	width float64   // of all its columns, in characters
+	vals  []wideValue
 }
 
 // the wide sheet's columns before the figures, and after them
@@ -195,7 +201,8 @@ func newWideSheet(book *xbook, f wideForm, c *tally.Counted, lang i18n.Lang, m M
 func (ws *wideSheet) figures(lead []xcell, qs []tally.QuestionView, bold bool) error {
 	cells := append(ws.cells[:0], lead...)
 	partly := false
-	for i, v := range ws.f.values(qs) {
+	ws.vals = ws.f.values(ws.vals, qs)
+	for i, v := range ws.vals {
 		switch {
 		case v.Withheld:
 			partly = true
