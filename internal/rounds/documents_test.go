@@ -20,9 +20,11 @@ func TestDocumentsMergeAsAJSONMergePatch(t *testing.T) {
 	}{
 		"AMemberReplacesTheSetting": {`{"place": "Pleiku", "signer_name": "Nguyễn Văn A"}`, func(d *rounds.Documents) { d.Place, d.SignerName = "Pleiku", "Nguyễn Văn A" }},
 		"NullRemovesIt":             {`{"issuer_parent": null}`, func(d *rounds.Documents) { d.IssuerParent = "" }},
-		"NamesMergeOneByOne":        {`{"groups": {"xa": "Xã, phường, thị trấn", "coquan": null, "dn": "Doanh nghiệp"}}`, func(d *rounds.Documents) { d.Groups = map[string]string{"xa": "Xã, phường, thị trấn", "dn": "Doanh nghiệp"} }},
-		"AListIsReplacedWhole":      {`{"recipients": ["Lưu VT."]}`, func(d *rounds.Documents) { d.Recipients = []string{"Lưu VT."} }},
-		"NullClearsEverything":      {`null`, func(d *rounds.Documents) { *d = rounds.Documents{} }},
+		"NamesMergeOneByOne": {`{"groups": {"xa": "Xã, phường, thị trấn", "coquan": null, "dn": "Doanh nghiệp"}}`, func(d *rounds.Documents) {
+			d.Groups = map[string]string{"xa": "Xã, phường, thị trấn", "dn": "Doanh nghiệp"}
+		}},
+		"AListIsReplacedWhole": {`{"recipients": ["Lưu VT."]}`, func(d *rounds.Documents) { d.Recipients = []string{"Lưu VT."} }},
+		"NullClearsEverything": {`null`, func(d *rounds.Documents) { *d = rounds.Documents{} }},
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := clone(gialai)
@@ -48,8 +50,8 @@ func TestBadDocumentsAreRefusedNamingTheField(t *testing.T) {
 		long[i] = 'A'
 	}
 	for patch, field := range map[string]string{
-		`{"issuer": "BAN THƯỜNG VỤ\nTỈNH ỦY"}`:    "documents.issuer",
-		`{"place": "` + string(long) + `"}`:       "documents.place",
+		`{"issuer": "BAN THƯỜNG VỤ\nTỈNH ỦY"}`:   "documents.issuer",
+		`{"place": "` + string(long) + `"}`:      "documents.place",
 		`{"groups": {"không có dấu cách": "x"}}`: "documents.groups[không có dấu cách]",
 		`{"kinds": {"grassroots": ""}}`:          "documents.kinds[grassroots]",
 		`{"signer": "x"}`:                        "documents.signer",
