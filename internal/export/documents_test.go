@@ -175,6 +175,11 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 		if n := len(doc.pages); n > 60 {
 			t.Fatalf("%d pages for 978 targets", n)
 		}
+		for i, pg := range doc.pages {
+			if l := lastLine(pg); strings.HasPrefix(l, "Trực thuộc ") {
+				t.Errorf("page %d ends with a deciding unit's heading: %q", i+1, l)
+			}
+		}
 		signs := doc.signaturePage(t, "TRƯỞNG BAN KIỂM")
 		if !holdsRow(signs, m) {
 			t.Errorf("the signatures stand alone:\n%s", signs)

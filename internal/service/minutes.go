@@ -150,7 +150,7 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string, only bool) (*Minut
 		}
 		m.Codes.Unused = m.Codes.Issued - m.Codes.Used - m.Codes.Revoked
 		m.WithoutCodes = len(in) - len(per)
-		// rows in the order of the tree, as the other documents list them
+		// rows in the order of the tree
 		for _, root := range roots {
 			var werr error
 			c.Tree.Walk(root, func(u *rounds.Unit) {
@@ -186,6 +186,15 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string, only bool) (*Minut
 				return werr
 			}
 		}
+		// under each deciding unit in the order they are first met, so that
+		// each heads its rows once
+		first := map[string]int{}
+		for i, row := range m.Targets {
+			if _, ok := first[row.Parent]; !ok {
+				first[row.Parent] = i
+			}
+		}
+		sort.SliceStable(m.Targets, func(i, j int) bool { return first[m.Targets[i].Parent] < first[m.Targets[j].Parent] })
 		for id := range m.FormHashes {
 			f := c.Forms[id]
 			m.Forms = append(m.Forms, MinutesForm{ID: f.ID, Title: f.Title, TitleEN: f.TitleEN, Version: f.Version, Hash: f.Hash})
