@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"ballot/internal/i18n"
+	"ballot/internal/report"
 	"ballot/internal/tally"
 )
 
@@ -102,7 +103,7 @@ func tallyForm(exec func(string, any) error, c *tally.Counted, unit string, f wi
 					text := i18n.Decimal(v.Text, lang)
 					r.Cells = append(r.Cells, printCell{Text: text, Class: "n"})
 					if shade := levelShades[f.Cols[i].opt]; f.Cols[i].kind == wideOption && shade != "" {
-						w := float64(hundredths(v.Text)) / 100
+						w := float64(report.Hundredths(v.Text)) / 100
 						bar.Bar = append(bar.Bar, barPart{X: x, W: w, Fill: shade})
 						bar.Text += f.Cols[i].Head + " " + text + "% "
 						x += w

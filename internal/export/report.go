@@ -6,8 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
@@ -407,7 +405,7 @@ func pairHeads(lang i18n.Lang) []string {
 	var out []string
 	for _, g := range reportGroups {
 		name := i18n.M(g).In(lang)
-		pct := i18n.M("report.pct_of", lowerFirst(name)).In(lang)
+		pct := i18n.M("report.pct_of", report.LowerFirst(name)).In(lang)
 		if g == "report.excellent_of_good" {
 			pct = i18n.M("report.pct_of_good").In(lang)
 		}
@@ -416,18 +414,8 @@ func pairHeads(lang i18n.Lang) []string {
 	return out
 }
 
-// hundredthsOf reads "85.71" (or "+1.28") as a number for a workbook.
-func hundredthsOf(p string) float64 {
+// decimalOf reads "85.71" (or "+1.28") as a number for a workbook.
+func decimalOf(p string) float64 {
 	v, _ := strconv.ParseFloat(p, 64)
 	return v
-}
-
-// lowerFirst is s with its first letter in lower case, for a name inside a
-// phrase.
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToLower(r)) + s[n:]
 }

@@ -208,9 +208,9 @@ func (s *rsheet) rows(rows [][]rcell, total bool) {
 			case changeCell:
 				v, style = c.Count, s.st.change
 			case percentCell:
-				v, style = hundredthsOf(c.Text)/100, s.st.pct
+				v, style = decimalOf(c.Text)/100, s.st.pct
 			case pointsCell:
-				v, style = hundredthsOf(c.Text), s.st.points
+				v, style = decimalOf(c.Text), s.st.points
 			}
 			if bold {
 				switch style {

@@ -8,6 +8,7 @@ import (
 
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
+	"ballot/internal/report"
 	"ballot/internal/rounds"
 	"ballot/internal/tally"
 )
@@ -183,7 +184,7 @@ func (w wideForm) values(out []wideValue, qs []tally.QuestionView) []wideValue {
 			sum := 0
 			for _, o := range q.Options {
 				if (c.kind == wideGood && goodGrades[o.ID]) || (c.kind == wideOption && o.ID == c.opt) {
-					sum += hundredths(o.Percent)
+					sum += report.Hundredths(o.Percent)
 				}
 			}
 			v.Text = strconv.Itoa(sum/100) + "." + twoDigits(sum%100)
@@ -198,14 +199,6 @@ func twoDigits(n int) string {
 		return "0" + strconv.Itoa(n)
 	}
 	return strconv.Itoa(n)
-}
-
-// hundredths reads a two-decimal "16.13" as 1613.
-func hundredths(p string) int {
-	whole, frac, _ := strings.Cut(p, ".")
-	w, _ := strconv.Atoi(whole)
-	f, _ := strconv.Atoi((frac + "00")[:2])
-	return w*100 + f
 }
 
 // groupSpans lists the runs of columns under one group heading.

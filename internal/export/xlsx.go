@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"ballot/internal/i18n"
+	"ballot/internal/report"
 	"ballot/internal/tally"
 )
 
@@ -298,7 +299,7 @@ func (ws *wideSheet) end(rollups []tally.RollupView) error {
 // fraction is a percentage given with two decimals as a fraction of one
 // with four ("85.71" → "0.8571"), for a percent-formatted cell.
 func fraction(p string) string {
-	h := hundredths(p)
+	h := report.Hundredths(p)
 	return fmt.Sprintf("%d.%04d", h/10000, h%10000)
 }
 

@@ -102,7 +102,7 @@ func change(now, before Row) *Change {
 
 // points is a − b for two percentages with two decimals, signed.
 func points(a, b string) string {
-	h := hundredths(a) - hundredths(b)
+	h := Hundredths(a) - Hundredths(b)
 	sign := "+"
 	switch {
 	case h < 0:
@@ -113,8 +113,8 @@ func points(a, b string) string {
 	return fmt.Sprintf("%s%d.%02d", sign, h/100, h%100)
 }
 
-// hundredths reads "91.40" as 9140.
-func hundredths(p string) int {
+// Hundredths reads a percentage with two decimals ("91.40") as 9140.
+func Hundredths(p string) int {
 	whole, frac, _ := strings.Cut(p, ".")
 	w, _ := strconv.Atoi(whole)
 	f, _ := strconv.Atoi((frac + "00")[:2])

@@ -39,10 +39,16 @@ func (n Names) name(own map[string]string, prefix, id string, lang i18n.Lang) st
 }
 
 // Capital is s with its first letter in upper case, for a heading.
-func Capital(s string) string {
+func Capital(s string) string { return withFirst(s, unicode.ToUpper) }
+
+// LowerFirst is s with its first letter in lower case, for a name inside
+// a phrase.
+func LowerFirst(s string) string { return withFirst(s, unicode.ToLower) }
+
+func withFirst(s string, f func(rune) rune) string {
 	r, n := utf8.DecodeRuneInString(s)
 	if n == 0 {
 		return s
 	}
-	return string(unicode.ToUpper(r)) + s[n:]
+	return string(f(r)) + s[n:]
 }
