@@ -133,6 +133,9 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d pages", name, len(pages))
+		if strings.Contains(body(pages), "%!") {
+			t.Errorf("%s holds a badly filled message (%%!…)", name)
+		}
 		return printed{pages: pages, pdf: out}
 	}
 	rid, tinh := p.Round.ID, p.Authority
@@ -253,6 +256,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		noBadMessages(t, f)
 		if got := strings.Join(f.GetSheetList(), ","); got != "Tổ chức đảng cấp huyện,Tổ chức cơ sở đảng,Tỷ lệ HTXS" {
 			t.Fatalf("sheets %s", got)
 		}
@@ -361,6 +365,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		noBadMessages(t, f)
 		if got := strings.Join(f.GetSheetList(), ","); got != "Bảng tap-the-lanh-dao,Bảng to-chuc-co-so-dang,Đối tượng,Tổng hợp,Nhận xét" {
 			t.Fatalf("sheets %s", got)
 		}
@@ -443,6 +448,21 @@ var pageNumber = regexp.MustCompile(`(?m)^\s*\d+/\d+\s*$`)
 
 // body is the text of every page without the page numbers.
 func body(pages []string) string { return pageNumber.ReplaceAllString(strings.Join(pages, "\n"), "") }
+
+// noBadMessages fails on a cell holding a badly filled message (%!…).
+func noBadMessages(t *testing.T, f *excelize.File) {
+	t.Helper()
+	for _, sheet := range f.GetSheetList() {
+		rows, _ := f.GetRows(sheet)
+		for i, r := range rows {
+			for _, v := range r {
+				if strings.Contains(v, "%!") {
+					t.Errorf("%s row %d: %q", sheet, i+1, v)
+				}
+			}
+		}
+	}
+}
 
 // squash folds runs of spaces (pdftotext's layout) into one.
 func squash(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -194,11 +194,21 @@ func (s *rsheet) header(top []string, spans []int, second []string) int {
 	return first
 }
 
-// rows writes table rows; the last in bold when total is set.
+// rows writes table rows; the last in bold when total is set. A row whose
+// text wraps is made as high as it needs.
 func (s *rsheet) rows(rows [][]rcell, total bool) {
 	for i, r := range rows {
 		s.row++
 		bold := total && i == len(rows)-1
+		high := 1
+		for j, c := range r {
+			if c.kind == textCell0 && j < len(s.widths) {
+				high = max(high, lines(c.Text, s.widths[j]*1.1))
+			}
+		}
+		if high > 1 && s.err == nil {
+			s.err = s.f.SetRowHeight(s.name, s.row, 15*float64(high)+2)
+		}
 		for j, c := range r {
 			var v any = c.Text
 			style := s.st.text

@@ -288,8 +288,8 @@ func (ws *wideSheet) end(rollups []tally.RollupView) error {
 	if err := ws.s.row(nil); err != nil {
 		return err
 	}
-	for _, key := range []string{"wide.note_good", "wide.note_levels", "wide.note_withheld"} {
-		if err := line(i18n.M(key, ws.c.MinGroup).In(ws.lang), styleNote); err != nil {
+	for _, note := range []i18n.Msg{i18n.M("wide.note_good"), i18n.M("wide.note_levels"), i18n.M("wide.note_withheld", ws.c.MinGroup)} {
+		if err := line(note.In(ws.lang), styleNote); err != nil {
 			return err
 		}
 	}
