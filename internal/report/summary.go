@@ -45,8 +45,15 @@ func (rep *Report) paragraph(s Section, names Names, year int, lang i18n.Lang) s
 		default:
 			b.WriteString(m("summary.as_many", since))
 		}
-		if len(s.Added)+len(s.Gone) > 0 {
-			b.WriteString(m("summary.added_gone", n(len(s.Added)), n(len(s.Gone))))
+		var moved []string
+		if len(s.Added) > 0 {
+			moved = append(moved, m("summary.added", n(len(s.Added))))
+		}
+		if len(s.Gone) > 0 {
+			moved = append(moved, m("summary.gone", n(len(s.Gone))))
+		}
+		if len(moved) > 0 {
+			b.WriteString(" (" + strings.Join(moved, ", ") + ")")
 		}
 	}
 	figure := func(key, noneKey string, f Figure) string {

@@ -122,6 +122,14 @@ func TestTheSummaryNamesWhatItComparesWith(t *testing.T) {
 	if p := rep.Summary["vi"][0]; strings.Contains(p, "so với") || !strings.HasPrefix(p, "Đối với chi bộ cơ sở: tổng số chi bộ cơ sở của") {
 		t.Errorf("without a comparison: %s", p)
 	}
+	// only what moved is named
+	before := province(ids("c", 1, 31), levels{{forms.LevelHTT, 21}}, levels{{forms.LevelHTT, 31}})
+	gone := report.Make(now, "r3", "gl", "grassroots")
+	now.Compare(gone, before, report.Compared{Year: 2025, Final: true})
+	gone.Summarize(report.Names{}, 2026)
+	if p := gone.Summary["vi"][0]; !strings.Contains(p, "là 30, giảm 01 so với năm 2025 (01 đơn vị không còn);") {
+		t.Errorf("one gone: %s", p)
+	}
 	// a round of the same year is named by its title; one not final says so
 	now.Compare(rep, now, report.Compared{Round: "r2", Title: "Đợt bổ sung", Year: 2026, Final: false, Chosen: true})
 	rep.Summarize(report.Names{}, 2026)
