@@ -55,3 +55,58 @@ func newLetterhead(d rounds.Documents, lower string, at time.Time, lang i18n.Lan
 type signer struct {
 	For, Title, Name string
 }
+
+// printTable is a table laid out for print. The last table of a document
+// keeps its last rows in a tail with the document's end (the note and the
+// signatures), printed as one block that no page break splits, so the
+// signatures never stand alone on a page. (Chromium does not reliably keep
+// a block with a table before it by break-before: avoid when the table
+// continues from an earlier page; a table body that avoids breaks inside
+// it is kept.)
+type printTable struct {
+	Body, Tail []printRow
+	End        bool
+}
+
+type printRow struct {
+	Cells []printCell
+	Total bool
+}
+
+type printCell struct {
+	Text, Class string
+	// Bar, when set, is drawn instead of Text (which labels it): a stacked
+	// bar of shares summing to 100.
+	Bar []barPart
+}
+
+// barPart is one share of a stacked bar, from X, W wide, of 100.
+type barPart struct {
+	X, W float64
+	Fill string
+}
+
+// tailRows is how many rows of the last table go with the document's end.
+const tailRows = 3
+
+func newPrintTable(rows [][]rcell, total, end bool, lang i18n.Lang) printTable {
+	pr := make([]printRow, len(rows))
+	for i, r := range rows {
+		pr[i].Total = total && i == len(rows)-1
+		for _, c := range r {
+			class := ""
+			switch {
+			case c.Mark:
+				class = "breach"
+			case c.kind != plainText:
+				class = "n"
+			}
+			pr[i].Cells = append(pr[i].Cells, printCell{Text: c.In(lang), Class: class})
+		}
+	}
+	if !end {
+		return printTable{Body: pr}
+	}
+	k := max(0, len(pr)-tailRows)
+	return printTable{Body: pr[:k], Tail: pr[k:], End: true}
+}

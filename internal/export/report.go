@@ -25,7 +25,7 @@ var ReportTables = []string{"report", "quota", "compare"}
 type cellKind int
 
 const (
-	textCell0 cellKind = iota
+	plainText cellKind = iota
 	countCell
 	percentCell // two decimals with a dot: "85.71"
 	changeCell  // a signed count: +3, -2
@@ -46,61 +46,6 @@ func rcount(n int) rcell      { return rcell{Count: n, kind: countCell} }
 func rpercent(p string) rcell { return rcell{Text: p, kind: percentCell} }
 func rchange(n int) rcell     { return rcell{Count: n, kind: changeCell} }
 func rpoints(p string) rcell  { return rcell{Text: p, kind: pointsCell} }
-
-// printTable is a table laid out for print. The last table of a document
-// keeps its last rows in a tail with the document's end (the note and the
-// signatures), printed as one block that no page break splits, so the
-// signatures never stand alone on a page. (Chromium does not reliably keep
-// a block with a table before it by break-before: avoid when the table
-// continues from an earlier page; a table body that avoids breaks inside
-// it is kept.)
-type printTable struct {
-	Body, Tail []printRow
-	End        bool
-}
-
-type printRow struct {
-	Cells []printCell
-	Total bool
-}
-
-type printCell struct {
-	Text, Class string
-	// Bar, when set, is drawn instead of Text (which labels it): a stacked
-	// bar of shares summing to 100.
-	Bar []barPart
-}
-
-// barPart is one share of a stacked bar, from X, W wide, of 100.
-type barPart struct {
-	X, W float64
-	Fill string
-}
-
-// tailRows is how many rows of the last table go with the document's end.
-const tailRows = 3
-
-func newPrintTable(rows [][]rcell, total, end bool, lang i18n.Lang) printTable {
-	pr := make([]printRow, len(rows))
-	for i, r := range rows {
-		pr[i].Total = total && i == len(rows)-1
-		for _, c := range r {
-			class := ""
-			switch {
-			case c.Mark:
-				class = "breach"
-			case c.kind != textCell0:
-				class = "n"
-			}
-			pr[i].Cells = append(pr[i].Cells, printCell{Text: c.In(lang), Class: class})
-		}
-	}
-	if !end {
-		return printTable{Body: pr}
-	}
-	k := max(0, len(pr)-tailRows)
-	return printTable{Body: pr[:k], Tail: pr[k:], End: true}
-}
 
 // In is the cell as print writes it in lang: 1.234; 85,71; +3; +1,28.
 func (c rcell) In(lang i18n.Lang) string {
@@ -203,7 +148,6 @@ func headers(keys []string, lang i18n.Lang) []string {
 // reportDoc is what the printed report and the workbook show.
 type reportDoc struct {
 	Lang     i18n.Lang
-	Rep      *report.Report
 	Head     letterhead
 	Title    string // "Kết quả đánh giá, xếp loại chất lượng … năm 2026"
 	Sub      string // the round and the unit
@@ -243,7 +187,7 @@ type sectionDoc struct {
 
 func newReportDoc(rep *report.Report, lang i18n.Lang, m Meta) *reportDoc {
 	names := report.NamesOf(m.Documents)
-	d := &reportDoc{Lang: lang, Rep: rep, Head: newLetterhead(m.Documents, m.Documents.Issuer, m.Generated, lang),
+	d := &reportDoc{Lang: lang, Head: newLetterhead(m.Documents, m.Documents.Issuer, m.Generated, lang),
 		Quota: quotaRows(rep, names, lang), Recipients: m.Documents.Recipients,
 		Signer: signer{For: m.Documents.SignerFor, Title: m.Documents.SignerTitle, Name: m.Documents.SignerName}}
 	what := i18n.M("report.of_all").In(lang)
@@ -371,12 +315,8 @@ func ReportCSV(w io.Writer, rep *report.Report, table string, lang i18n.Lang, m 
 		}
 		return write(head, rows)
 	case "quota":
-		units := make([]string, len(rep.Quota))
-		for i, q := range rep.Quota {
-			units[i] = q.Unit
-		}
 		for i, r := range d.Quota {
-			rec := []Cell{Text(units[i]), Text(rep.Quota[i].Group)}
+			rec := []Cell{Text(rep.Quota[i].Unit), Text(rep.Quota[i].Group)}
 			for _, c := range r {
 				rec = append(rec, c.csv())
 			}

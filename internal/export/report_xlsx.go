@@ -202,7 +202,7 @@ func (s *rsheet) rows(rows [][]rcell, total bool) {
 		bold := total && i == len(rows)-1
 		high := 1
 		for j, c := range r {
-			if c.kind == textCell0 && j < len(s.widths) {
+			if c.kind == plainText && j < len(s.widths) {
 				high = max(high, lines(c.Text, s.widths[j]*1.1))
 			}
 		}
