@@ -7,22 +7,13 @@ import (
 	"time"
 
 	"ballot/internal/auth"
-	"ballot/internal/seal"
 )
 
 // countedOf makes a counted round (no ballots) of year over units given as
-// CSV, its grassroots rated htt but the first n htxs.
+// CSV, its grassroots rated htt but the first htxs ones htxs.
 func (e *env) countedOf(year int, unitsCSV string, rater string, htxs int) string {
 	e.t.Helper()
-	r := e.must(201, "POST", "/api/v1/rounds", e.admin, map[string]any{"title": fmt.Sprintf("Đánh giá năm %d", year), "year": year})
-	rid := r.JSON["id"].(string)
-	e.must(201, "POST", "/api/v1/rounds/"+rid+"/forms", e.admin, map[string]string{"template": "to-chuc-co-so-dang"})
-	e.must(201, "POST", "/api/v1/rounds/"+rid+"/units", e.admin, unitsCSV, "Content-Type", "text/csv")
-	kp, _ := seal.GenerateKeyPair()
-	e.must(200, "PUT", "/api/v1/rounds/"+rid+"/key", e.admin, map[string]string{"public_key": kp.Public})
-	e.must(200, "POST", "/api/v1/rounds/"+rid+"/open", e.admin, nil)
-	e.must(200, "POST", "/api/v1/rounds/"+rid+"/close", e.admin, nil)
-	e.must(200, "POST", "/api/v1/rounds/"+rid+"/count", e.admin, map[string]string{"private_key": kp.Private})
+	rid := e.countedIn(year, unitsCSV)
 	e.clock.Add(time.Hour) // the next round is counted later
 	var ratings strings.Builder
 	ratings.WriteString("unit,level\n")

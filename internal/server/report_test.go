@@ -15,9 +15,13 @@ import (
 )
 
 // countedTree makes a counted round (no ballots) over units given as CSV.
-func (e *env) countedTree(unitsCSV string) string {
+func (e *env) countedTree(unitsCSV string) string { e.t.Helper(); return e.countedIn(2026, unitsCSV) }
+
+// countedIn makes a counted round of year (no ballots) over units given as
+// CSV.
+func (e *env) countedIn(year int, unitsCSV string) string {
 	e.t.Helper()
-	r := e.must(201, "POST", "/api/v1/rounds", e.admin, map[string]any{"title": "Đánh giá chất lượng năm 2026", "year": 2026})
+	r := e.must(201, "POST", "/api/v1/rounds", e.admin, map[string]any{"title": fmt.Sprintf("Đánh giá chất lượng năm %d", year), "year": year})
 	rid := r.JSON["id"].(string)
 	for _, tpl := range []string{"to-chuc-co-so-dang", "tap-the-lanh-dao"} {
 		e.must(201, "POST", "/api/v1/rounds/"+rid+"/forms", e.admin, map[string]string{"template": tpl})
