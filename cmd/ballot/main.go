@@ -1,7 +1,7 @@
 // Command ballot is the whole service in one binary: the server (serve,
 // demo) and the offline tools that work on a database no server holds
-// (user, token, keygen, check, count, tally, report, backup, restore,
-// version). `ballot help` lists them; `ballot help CMD` or `ballot CMD
+// (user, token, keygen, check, count, tally, report, minutes, documents,
+// backup, restore, version). `ballot help` lists them; `ballot help CMD` or `ballot CMD
 // --help` shows one with its flags.
 package main
 
@@ -48,8 +48,12 @@ func init() {
 			"Counts a closed round offline with the counting committee's private key; --verify recounts a counted one and compares, changing nothing.", offline(runCount)},
 		{"tally", "--db PATH --round ID [--unit ID] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]",
 			"Writes a counted round's tally.", offline(runTally)},
-		{"report", "--db PATH --round ID [--unit ID] [--kind KIND] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]",
-			"Writes a counted round's report of ratings.", offline(runReport)},
+		{"report", "--db PATH --round ID [--unit ID] [--kind KIND] [--compare ROUND|none] [--format json|csv|xlsx|html] [--out FILE] [--lang vi|en]",
+			"Writes a counted round's report of ratings, compared with the year before.", offline(runReport)},
+		{"minutes", "--db PATH --round ID [--unit ID [--only]] [--format html|json] [--out FILE] [--lang vi|en]",
+			"Writes a counted round's count minutes (of a unit's subtree, or the unit alone with --only).", offline(runMinutes)},
+		{"documents", "--db PATH --round ID [--set JSON|@FILE]",
+			"Shows the settings of a round's printed documents (issuing body, place, signers), or merges --set into them.", offline(runDocuments)},
 		{"backup", "--out FILE (--db PATH | --url URL --token TOKEN)",
 			"Writes a checked hot copy of a database, offline or from a running server.", offline(runBackup)},
 		{"restore", "--from FILE --db PATH [--force]",

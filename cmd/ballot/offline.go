@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"ballot/internal/auth"
 	"ballot/internal/export"
 	"ballot/internal/i18n"
+	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/service"
 	"ballot/internal/storage"
@@ -216,11 +218,15 @@ type fileFlags struct {
 }
 
 func newFileFlags(fs *flag.FlagSet, unitHelp string, formats []string) *fileFlags {
+	def := formats[0]
+	if slices.Contains(formats, "xlsx") {
+		def = "xlsx"
+	}
 	return &fileFlags{
 		db:      fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file"),
 		round:   fs.String("round", "", "round id"),
 		unit:    fs.String("unit", "", unitHelp),
-		format:  fs.String("format", "xlsx", strings.Join(formats, ", ")),
+		format:  fs.String("format", def, strings.Join(formats, ", ")),
 		out:     fs.String("out", "", "output file (default: standard output)"),
 		lang:    fs.String("lang", "vi", "vi or en"),
 		formats: formats,
@@ -263,7 +269,7 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "tally: writing %s of %d targets …\n", *f.format, total)
 		t.Counted.Source = &progressSource{Source: t.Counted.Source, total: total, w: stderr}
-		meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: svc.Now()}
+		meta := export.MetaOf(t.Round, t.UnitName, svc.Now())
 		return writeOut(*f.out, stdout, stderr, func(w io.Writer) error {
 			return export.Tally(w, *f.format, t.Counted, t.Round.ID, t.Unit, i18n.Parse(*f.lang), meta)
 		})
@@ -273,7 +279,8 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 func runReport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("report", stdout, stderr, args)
 	f := newFileFlags(fs, "the unit whose subtree is reported (default: the root)", export.ReportFormats)
-	kind := fs.String("kind", "", "the kind of targets (default: all)")
+	kind := fs.String("kind", "", "the kind of targets (default: every kind, a section each)")
+	compare := fs.String("compare", "", "the round to compare with (default: the latest earlier final one; none for none)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -282,14 +289,79 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer done()
-	rep, r, err := svc.Report(cli, *f.round, *f.unit, *kind)
+	rep, r, err := svc.Report(cli, *f.round, service.ReportQuery{Unit: *f.unit, Kind: *kind, Compare: *compare})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "report: %d targets, %d child rows, %d quota groups\n", rep.Total, len(rep.Children), len(rep.Quota))
 	return writeOut(*f.out, stdout, stderr, func(w io.Writer) error {
-		return export.Report(w, *f.format, rep, i18n.Parse(*f.lang), export.Meta{Round: r.Title, Generated: svc.Now()})
+		return export.Report(w, *f.format, rep, i18n.Parse(*f.lang), export.MetaOf(r, rep.Name, svc.Now()))
 	})
+}
+
+func runMinutes(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("minutes", stdout, stderr, args)
+	f := newFileFlags(fs, "the subtree whose minutes are written (default: the whole round)", []string{"html", "json"})
+	only := fs.Bool("only", false, "the minutes of --unit alone (a target), not of its subtree")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	svc, done, err := f.open(stdout)
+	if err != nil {
+		return err
+	}
+	defer done()
+	m, err := svc.Minutes(cli, *f.round, *f.unit, *only)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "minutes: %d targets, %d codes, %d ballots\n", len(m.Targets), m.Codes.Issued, m.Ballots)
+	return writeOut(*f.out, stdout, stderr, func(w io.Writer) error {
+		if *f.format == "json" {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", " ")
+			return enc.Encode(m)
+		}
+		return export.Minutes(w, m, i18n.Parse(*f.lang))
+	})
+}
+
+// runDocuments shows a round's documents settings, or changes them with a
+// JSON merge patch (as PATCH /api/v1/rounds/{rid} takes under "documents").
+func runDocuments(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("documents", stdout, stderr, args)
+	db := fs.String("db", envOr("BALLOT_DB", "./ballot.db"), "database file")
+	round := fs.String("round", "", "round id")
+	patch := fs.String("set", "", `a JSON merge patch, e.g. '{"place": "Gia Lai"}', or @FILE`)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *round == "" {
+		return fmt.Errorf("--round is required")
+	}
+	svc, done, err := openOffline(*db)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var r *rounds.Round
+	if *patch == "" {
+		r, err = svc.Round(*round)
+	} else {
+		raw := []byte(*patch)
+		if name, ok := strings.CutPrefix(*patch, "@"); ok {
+			if raw, err = os.ReadFile(name); err != nil {
+				return err
+			}
+		}
+		r, err = svc.PatchRound(cli, *round, rounds.Patch{Documents: raw})
+	}
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", " ")
+	return enc.Encode(r.Documents)
 }
 
 // writeOut writes to the file out, or to stdout when out is empty.

@@ -127,7 +127,7 @@ func TestARoundFromTheConsole(t *testing.T) {
 		t.Fatalf("after rating: %s", s)
 	}
 	do(t, ctx, browser.NewPage(chromedp.Navigate(f.URL+"/console/rounds/r1/report?format=html&lang=vi")))
-	if s := text(t, ctx, "body"); !strings.Contains(s, "BÁO CÁO TỔNG HỢP") || !strings.Contains(s, "Đảng bộ thị xã An Khê") {
+	if s := text(t, ctx, "body"); !strings.Contains(s, "Kết quả đánh giá, xếp loại chất lượng") || !strings.Contains(s, "Đảng bộ thị xã An Khê") {
 		t.Fatalf("report: %s", s)
 	}
 }

@@ -134,7 +134,7 @@ func BenchmarkTallyXLSX(b *testing.B) {
 			for b.Loop() {
 				p := peakHeap(func() {
 					err := svc.WithTally(admin, rid, "", func(t *service.Tally) error {
-						return export.TallyXLSX(io.Discard, t.Counted, t.Unit, i18n.VI)
+						return export.TallyXLSX(io.Discard, t.Counted, t.Unit, i18n.VI, export.MetaOf(t.Round, t.UnitName, time.Now()))
 					})
 					if err != nil {
 						b.Fatal(err)

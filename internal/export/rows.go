@@ -65,15 +65,35 @@ func pick(lang i18n.Lang, vi, en string) string {
 // unit and form). note, if not nil, gets each published target with its
 // comments. Nothing else is held.
 func Rows(c *tally.Counted, unit string, lang i18n.Lang, fn func(Row) error, note func(tally.TargetView) error) error {
+	target := func(t tally.TargetView) error { return nil }
+	if note != nil {
+		target = func(t tally.TargetView) error {
+			if len(t.Comments) == 0 {
+				return nil
+			}
+			return note(t)
+		}
+	}
+	return walk(c, unit, lang, walker{row: fn, target: target, rollup: func(tally.RollupView) error { return nil }})
+}
+
+// walker receives a tally as walk goes: each target and each roll-up
+// before its figures, and every figure.
+type walker struct {
+	row    func(Row) error
+	target func(tally.TargetView) error
+	rollup func(tally.RollupView) error
+}
+
+// walk is Rows with a callback for every target and roll-up.
+func walk(c *tally.Counted, unit string, lang i18n.Lang, w walker) error {
 	l := labels{c.Forms, lang}
 	var rollups []tally.RollupView
 	err := c.Walk(unit, func(t tally.TargetView) error {
-		if note != nil && len(t.Comments) > 0 {
-			if err := note(t); err != nil {
-				return err
-			}
+		if err := w.target(t); err != nil {
+			return err
 		}
-		return questionRows(l, Row{Kind: "target", Unit: t.ID, Name: t.Name, Form: t.Form, Ballots: t.Ballots}, t.Questions, fn)
+		return questionRows(l, Row{Kind: "target", Unit: t.ID, Name: t.Name, Form: t.Form, Ballots: t.Ballots}, t.Questions, w.row)
 	}, func(r tally.RollupView) error {
 		rollups = append(rollups, r)
 		return nil
@@ -82,7 +102,10 @@ func Rows(c *tally.Counted, unit string, lang i18n.Lang, fn func(Row) error, not
 		return err
 	}
 	for _, r := range rollups {
-		if err := questionRows(l, Row{Kind: "rollup", Unit: r.Unit, Name: r.Name, Form: r.Form, Ballots: r.Ballots}, r.Questions, fn); err != nil {
+		if err := w.rollup(r); err != nil {
+			return err
+		}
+		if err := questionRows(l, Row{Kind: "rollup", Unit: r.Unit, Name: r.Name, Form: r.Form, Ballots: r.Ballots}, r.Questions, w.row); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -26,6 +27,19 @@ const (
 	styleNone = iota
 	styleHeader
 	styleTwoDecimals
+	styleTitle     // bold, larger
+	styleNote      // italic, wrapped
+	styleHead      // a table header: bold, wrapped, centred, bordered, grey
+	styleText      // bordered, wrapped
+	styleCount     // bordered, #,##0
+	stylePercent   // bordered, 0.00% (the value is a fraction)
+	styleTextBold  // a roll-up row's
+	styleCountBold // a roll-up row's
+	stylePctBold   // a roll-up row's
+	styleWithheld  // a withheld figure: "—", centred, grey
+	styleMean      // bordered, two decimals
+	styleMeanBold  // a roll-up row's
+	styleSection   // bold, a heading line
 )
 
 // xcell is a cell: a string, a number (given as its decimal text), or empty.
@@ -40,16 +54,54 @@ func intCell(n int) xcell     { return xcell{number: strconv.Itoa(n)} }
 
 // xsheet is one worksheet being written.
 type xsheet struct {
-	name string
-	w    *bufio.Writer
-	rows int
-	buf  []byte
+	name   string
+	w      *bufio.Writer
+	rows   int
+	buf    []byte
+	opts   sheetOpts
+	merges []string
 }
 
-func newSheet(name string, w io.Writer, widths []float64) (*xsheet, error) {
-	s := &xsheet{name: name, w: bufio.NewWriterSize(w, 64<<10)}
-	s.w.WriteString(xml.Header + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
-		`<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`)
+// sheetOpts shape a worksheet: column widths, the rows and columns frozen
+// on screen, and how it prints.
+type sheetOpts struct {
+	widths []float64
+	// freezeRows and freezeCols stay in view when scrolling (default: the
+	// first row).
+	freezeRows, freezeCols int
+	// landscape prints on A4 landscape, one page wide, as many pages tall
+	// as it takes, with page numbers; printTitles (first, last) are the rows
+	// repeated at the top of every page.
+	landscape   bool
+	printTitles [2]int
+	// tab places the sheet among the workbook's tabs (lowest first; equal
+	// ones in the order they were made). The first sheet made is streamed
+	// (xbook), so a big sheet is best made first even if it is not shown
+	// first.
+	tab int
+}
+
+func newSheet(name string, w io.Writer, o sheetOpts) (*xsheet, error) {
+	s := &xsheet{name: name, w: bufio.NewWriterSize(w, 64<<10), opts: o}
+	s.w.WriteString(xml.Header + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
+	if o.landscape {
+		s.w.WriteString(`<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>`)
+	}
+	rows, cols := o.freezeRows, o.freezeCols
+	if rows == 0 && cols == 0 {
+		rows = 1
+	}
+	pane := ""
+	switch {
+	case cols == 0:
+		pane = fmt.Sprintf(`<pane ySplit="%d" topLeftCell="A%d" activePane="bottomLeft" state="frozen"/>`, rows, rows+1)
+	case rows == 0:
+		pane = fmt.Sprintf(`<pane xSplit="%d" topLeftCell="%s1" activePane="topRight" state="frozen"/>`, cols, appendColumn(nil, cols))
+	default:
+		pane = fmt.Sprintf(`<pane xSplit="%d" ySplit="%d" topLeftCell="%s%d" activePane="bottomRight" state="frozen"/>`, cols, rows, appendColumn(nil, cols), rows+1)
+	}
+	s.w.WriteString(`<sheetViews><sheetView workbookViewId="0">` + pane + `</sheetView></sheetViews>`)
+	widths := o.widths
 	if len(widths) > 0 { // an empty <cols> is not allowed
 		s.w.WriteString(`<cols>`)
 		for i, width := range widths {
@@ -62,10 +114,18 @@ func newSheet(name string, w io.Writer, widths []float64) (*xsheet, error) {
 }
 
 // row writes the next row; empty cells are left out.
-func (s *xsheet) row(cells []xcell) error {
+func (s *xsheet) row(cells []xcell) error { return s.rowHigh(cells, 0) }
+
+// rowHigh writes the next row height points high (0: the default).
+func (s *xsheet) rowHigh(cells []xcell, height float64) error {
 	s.rows++
 	b := append(s.buf[:0], `<row r="`...)
 	b = strconv.AppendInt(b, int64(s.rows), 10)
+	if height > 0 {
+		b = append(b, `" ht="`...)
+		b = strconv.AppendFloat(b, height, 'f', 1, 64)
+		b = append(b, `" customHeight="1`...)
+	}
 	b = append(b, `">`...)
 	for i, c := range cells {
 		if c.text == "" && c.number == "" {
@@ -100,8 +160,32 @@ func (s *xsheet) row(cells []xcell) error {
 	return err
 }
 
+// merge merges the cells of columns from..to (0 = A) and rows top..bottom
+// (1-based).
+func (s *xsheet) merge(from, top, to, bottom int) {
+	ref := appendColumn(nil, from)
+	ref = strconv.AppendInt(ref, int64(top), 10)
+	ref = append(ref, ':')
+	ref = appendColumn(ref, to)
+	ref = strconv.AppendInt(ref, int64(bottom), 10)
+	s.merges = append(s.merges, string(ref))
+}
+
 func (s *xsheet) close() error {
-	s.w.WriteString(`</sheetData></worksheet>`)
+	s.w.WriteString(`</sheetData>`)
+	if len(s.merges) > 0 {
+		fmt.Fprintf(s.w, `<mergeCells count="%d">`, len(s.merges))
+		for _, m := range s.merges {
+			fmt.Fprintf(s.w, `<mergeCell ref="%s"/>`, m)
+		}
+		s.w.WriteString(`</mergeCells>`)
+	}
+	if s.opts.landscape {
+		s.w.WriteString(`<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.3" footer="0.3"/>` +
+			`<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>` +
+			`<headerFooter><oddFooter>&amp;C&amp;P/&amp;N</oddFooter></headerFooter>`)
+	}
+	s.w.WriteString(`</worksheet>`)
 	return s.w.Flush()
 }
 
@@ -166,7 +250,7 @@ func fastZip(w io.Writer) *zip.Writer {
 }
 
 // sheet adds a worksheet.
-func (x *xbook) sheet(name string, widths []float64) (*xsheet, error) {
+func (x *xbook) sheet(name string, o sheetOpts) (*xsheet, error) {
 	var w io.Writer
 	if len(x.sheets) == 0 {
 		entry, err := x.zw.Create("xl/worksheets/sheet1.xml")
@@ -190,7 +274,7 @@ func (x *xbook) sheet(name string, widths []float64) (*xsheet, error) {
 		x.temps = append(x.temps, f)
 		w = f
 	}
-	s, err := newSheet(name, w, widths)
+	s, err := newSheet(name, w, o)
 	if err != nil {
 		return nil, err
 	}
@@ -249,13 +333,37 @@ func (x *xbook) close() error {
 		`<Default Extension="xml" ContentType="application/xml"/>` +
 		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
 		`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>`)
-	for i, s := range x.sheets {
+	order := make([]int, len(x.sheets)) // the tabs: entry numbers
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return x.sheets[order[a]].opts.tab < x.sheets[order[b]].opts.tab })
+	for _, i := range order {
 		n := i + 1
-		fmt.Fprintf(&book, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, appendEscaped(nil, s.name), n, n)
+		fmt.Fprintf(&book, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, appendEscaped(nil, x.sheets[i].name), n, n)
+	}
+	for i := range x.sheets {
+		n := i + 1
 		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, n, n)
 		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, n)
 	}
-	book.WriteString(`</sheets></workbook>`)
+	book.WriteString(`</sheets>`)
+	titles := false
+	for tab, i := range order {
+		s := x.sheets[i]
+		if t := s.opts.printTitles; t[0] > 0 {
+			if !titles {
+				book.WriteString(`<definedNames>`)
+				titles = true
+			}
+			quoted := "'" + strings.ReplaceAll(s.name, "'", "''") + "'"
+			fmt.Fprintf(&book, `<definedName name="_xlnm.Print_Titles" localSheetId="%d">%s!$%d:$%d</definedName>`, tab, appendEscaped(nil, quoted), t[0], t[1])
+		}
+	}
+	if titles {
+		book.WriteString(`</definedNames>`)
+	}
+	book.WriteString(`</workbook>`)
 	fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`, len(x.sheets)+1)
 	types.WriteString(`</Types>`)
 	parts := []struct{ name, body string }{
@@ -278,14 +386,33 @@ func (x *xbook) close() error {
 	return x.zw.Close()
 }
 
-// sheetStyles: 0 plain, 1 a bold header on grey, 2 a number with two decimals.
+// sheetStyles numbers the cell styles as the style constants do: fonts
+// (0 normal, 1 bold, 2 bold 14 pt, 3 italic, 4 italic grey), fills (2 grey),
+// borders (1 thin all round), number formats (2 "0.00", 3 "#,##0", 10
+// "0.00%").
 const sheetStyles = xml.Header + `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
-	`<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>` +
+	`<fonts count="5"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font>` +
+	`<font><b/><sz val="14"/><name val="Calibri"/></font><font><i/><sz val="11"/><name val="Calibri"/></font>` +
+	`<font><i/><sz val="11"/><color rgb="FF666666"/><name val="Calibri"/></font></fonts>` +
 	`<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>` +
 	`<fill><patternFill patternType="solid"><fgColor rgb="FFEEEEEE"/><bgColor indexed="64"/></patternFill></fill></fills>` +
-	`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
+	`<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>` +
+	`<border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/><diagonal/></border></borders>` +
 	`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
-	`<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+	`<cellXfs count="16"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
 	`<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>` +
-	`<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
+	`<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+	`<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>` +
+	`<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>` +
+	`<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>` +
+	`<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>` +
+	`<xf numFmtId="3" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/>` +
+	`<xf numFmtId="10" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/>` +
+	`<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>` +
+	`<xf numFmtId="3" fontId="1" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" applyBorder="1"/>` +
+	`<xf numFmtId="10" fontId="1" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" applyBorder="1"/>` +
+	`<xf numFmtId="0" fontId="4" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center"/></xf>` +
+	`<xf numFmtId="2" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/>` +
+	`<xf numFmtId="2" fontId="1" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" applyBorder="1"/>` +
+	`<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
 	`<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`

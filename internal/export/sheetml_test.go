@@ -15,7 +15,7 @@ import (
 func TestSheetTextReadsBackAsWritten(t *testing.T) {
 	var buf bytes.Buffer
 	book := newBook(&buf)
-	s, err := book.sheet("Đối tượng & <tổng>", []float64{10, 10, 10})
+	s, err := book.sheet("Đối tượng & <tổng>", sheetOpts{widths: []float64{10, 10, 10}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestSheetTextReadsBackAsWritten(t *testing.T) {
 	if err := s.row(cells); err != nil {
 		t.Fatal(err)
 	}
-	other, _ := book.sheet("Nhận xét", nil)
+	other, _ := book.sheet("Nhận xét", sheetOpts{})
 	other.row([]xcell{{}, textCell("B1 only")})
 	if err := book.close(); err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 // reported as success).
 func TestAWorkbookWhoseWriterFailsStopsWithTheError(t *testing.T) {
 	book := newBook(&failingWriter{left: 10_000})
-	s, err := book.sheet("a", nil)
+	s, err := book.sheet("a", sheetOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func Tally(w io.Writer, format string, c *tally.Counted, round, unit string, lan
 	case "csv":
 		return TallyCSV(w, c, unit, lang)
 	case "xlsx":
-		return TallyXLSX(w, c, unit, lang)
+		return TallyXLSX(w, c, unit, lang, m)
 	case "html":
 		return TallyHTML(w, c, unit, lang, m)
 	}

@@ -216,6 +216,10 @@ var catalog = map[Lang]map[string]string{
 func merge(part map[Lang]map[string]string) {
 	for lang, msgs := range part {
 		for k, v := range msgs {
+			if _, dup := catalog[lang][k]; dup {
+				// two catalogs saying one key: one would silently win
+				panic("i18n: message " + k + " is in two catalogs")
+			}
 			catalog[lang][k] = v
 		}
 	}

@@ -53,6 +53,36 @@ type Report struct {
 	Quota    []Quota `json:"quota"`
 	Children []Row   `json:"children"`
 	Final    bool    `json:"final"`
+	// Sections are the report of each kind of target in the subtree (the
+	// asked kind alone when one is asked), as provincial reports give
+	// them: each kind has its own figures, its own comparison with the year
+	// before and its own paragraph.
+	Sections []Section `json:"sections"`
+	// Compared is the earlier round the sections are compared with.
+	Compared *Compared `json:"compared,omitempty"`
+	// Summary is the report's figures as sentences, a paragraph per
+	// section, in every language ("vi", "en").
+	Summary map[string][]string `json:"summary,omitempty"`
+}
+
+// Section is the report of the targets of one kind.
+type Section struct {
+	Kind     string `json:"kind"`
+	Total    Row    `json:"total"`
+	Children []Row  `json:"children"`
+	// Previous, Change, Added and Gone compare with the earlier round:
+	// its figures, the change of each count and percentage, and the
+	// targets that are new or no longer there.
+	Previous *Row      `json:"previous,omitempty"`
+	Change   *Change   `json:"change,omitempty"`
+	Added    []UnitRef `json:"added,omitempty"`
+	Gone     []UnitRef `json:"gone,omitempty"`
+}
+
+// UnitRef names a unit.
+type UnitRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Input is what a report is made from.
@@ -98,14 +128,57 @@ func (in *Input) row(id, kind string, self bool) Row {
 	return r
 }
 
-// Make builds the report of the targets of kind strictly below unit: the
-// total row, one row per child unit that has such targets, and the quota
-// status of every deciding unit and peer group among them.
-func Make(in *Input, round, unit, kind string) *Report {
-	rep := &Report{Row: in.row(unit, kind, false), Round: round, Children: []Row{}, Quota: []Quota{}}
+// children lists the rows of unit's children that have targets of kind.
+func (in *Input) children(unit, kind string) []Row {
+	rows := []Row{}
 	for _, c := range in.Tree.Children(unit) {
 		if r := in.row(c.ID, kind, true); r.Total > 0 {
-			rep.Children = append(rep.Children, r)
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// kinds lists the kinds of the targets strictly below unit, those met
+// nearest the top first (district-level before grassroots), then by id.
+func (in *Input) kinds(unit string) []string {
+	depth := map[string]int{}
+	var walk func(id string, d int)
+	walk = func(id string, d int) {
+		for _, c := range in.Tree.Children(id) {
+			if c.IsTarget() {
+				if old, ok := depth[c.Kind]; !ok || d < old {
+					depth[c.Kind] = d
+				}
+			}
+			walk(c.ID, d+1)
+		}
+	}
+	walk(unit, 0)
+	kinds := make([]string, 0, len(depth))
+	for k := range depth {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if depth[kinds[i]] != depth[kinds[j]] {
+			return depth[kinds[i]] < depth[kinds[j]]
+		}
+		return kinds[i] < kinds[j]
+	})
+	return kinds
+}
+
+// Make builds the report of the targets of kind strictly below unit: the
+// total row, one row per child unit that has such targets, the quota
+// status of every deciding unit and peer group among them, and a section
+// per kind.
+func Make(in *Input, round, unit, kind string) *Report {
+	rep := &Report{Row: in.row(unit, kind, false), Round: round, Children: in.children(unit, kind), Quota: []Quota{}, Sections: []Section{}}
+	if kind != "" {
+		rep.Sections = append(rep.Sections, Section{Kind: kind, Total: rep.Row, Children: rep.Children})
+	} else {
+		for _, k := range in.kinds(unit) {
+			rep.Sections = append(rep.Sections, Section{Kind: k, Total: in.row(unit, k, false), Children: in.children(unit, k)})
 		}
 	}
 	type key struct{ unit, group string }

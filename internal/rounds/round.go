@@ -55,6 +55,8 @@ type Round struct {
 	OpenedAt     *time.Time `json:"opened_at,omitempty"`
 	ClosedAt     *time.Time `json:"closed_at,omitempty"`
 	CountedAt    *time.Time `json:"counted_at,omitempty"`
+	// Documents is who issues and signs the round's printed documents.
+	Documents Documents `json:"documents"`
 }
 
 // Action is a change someone asks of a round.
@@ -76,11 +78,12 @@ const (
 	ActCount       Action = "count"
 	ActRate        Action = "rate" // ratings, caps, final report
 	ActReadTally   Action = "read_tally"
+	ActDocuments   Action = "documents" // who issues and signs the documents
 )
 
 // Actions lists every action.
 var Actions = []Action{ActEdit, ActExtend, ActSetKey, ActAddForm, ActImportUnits, ActAddBatch,
-	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally}
+	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally, ActDocuments}
 
 // Lifecycle is a state table: the states in which each action may happen.
 type Lifecycle map[Action][]State
@@ -88,6 +91,8 @@ type Lifecycle map[Action][]State
 // lifecycle is the whole of SPEC §2's state machine: the states in which
 // each action may happen. While open, only new batches, revoking and moving
 // closes_at later are changes (submitting and closing are the round's use).
+// The documents' settings are no part of what participants see or what is
+// counted, so they may change in every state, audited like the rest.
 var lifecycle = Lifecycle{
 	ActEdit:        {Draft},
 	ActExtend:      {Draft, Open},
@@ -103,6 +108,7 @@ var lifecycle = Lifecycle{
 	ActCount:       {Closed},
 	ActRate:        {Counted},
 	ActReadTally:   {Counted},
+	ActDocuments:   {Draft, Open, Closed, Counted},
 }
 
 // StandardLifecycle returns a copy of the state table every round follows,
@@ -152,6 +158,7 @@ type NewRound struct {
 	ClosesAt     *time.Time `json:"closes_at"`
 	MinGroupSize *int       `json:"min_group_size" validate:"omitempty,gte=3,lte=1000"`
 	CommitteeKey bool       `json:"committee_key_required"`
+	Documents    Documents  `json:"documents"`
 }
 
 // New makes a draft round from in, as of now.
@@ -159,7 +166,8 @@ func New(in NewRound, now time.Time) (*Round, error) {
 	if err := valid.Struct(&in, ""); err != nil {
 		return nil, err
 	}
-	r := &Round{Title: in.Title, Year: in.Year, MinGroupSize: DefaultMinGroupSize, State: Draft, CreatedAt: now.UTC(), CommitteeKey: in.CommitteeKey}
+	r := &Round{Title: in.Title, Year: in.Year, MinGroupSize: DefaultMinGroupSize, State: Draft, CreatedAt: now.UTC(),
+		CommitteeKey: in.CommitteeKey, Documents: in.Documents}
 	if in.MinGroupSize != nil {
 		r.MinGroupSize = *in.MinGroupSize
 	}
@@ -175,21 +183,27 @@ func New(in NewRound, now time.Time) (*Round, error) {
 
 // Patch is the input of changing a round. A nil field is left as it is; an
 // explicit JSON null of opens_at or closes_at (Clear…) removes it.
+// Documents is a JSON merge patch of the documents' settings (Merged).
 type Patch struct {
-	Title        *string    `json:"title" validate:"omitempty,min=1,max=200,text"`
-	OpensAt      *time.Time `json:"opens_at"`
-	ClosesAt     *time.Time `json:"closes_at"`
-	MinGroupSize *int       `json:"min_group_size" validate:"omitempty,gte=3,lte=1000"`
-	ClearOpensAt bool       `json:"-"`
-	ClearCloses  bool       `json:"-"`
+	Title        *string         `json:"title" validate:"omitempty,min=1,max=200,text"`
+	OpensAt      *time.Time      `json:"opens_at"`
+	ClosesAt     *time.Time      `json:"closes_at"`
+	MinGroupSize *int            `json:"min_group_size" validate:"omitempty,gte=3,lte=1000"`
+	Documents    json.RawMessage `json:"documents"`
+	ClearOpensAt bool            `json:"-"`
+	ClearCloses  bool            `json:"-"`
 }
 
 // Empty reports whether p changes nothing.
-func (p *Patch) Empty() bool {
+func (p *Patch) Empty() bool { return p.Documents == nil && p.scheduleEmpty() }
+
+// scheduleEmpty reports whether p leaves everything but the documents.
+func (p *Patch) scheduleEmpty() bool {
 	return p.Title == nil && p.OpensAt == nil && p.ClosesAt == nil && p.MinGroupSize == nil && !p.ClearOpensAt && !p.ClearCloses
 }
 
-// Apply applies p to r as of now, or returns why it may not be.
+// Apply applies p to r as of now, or returns why it may not be; then r is
+// left as it was.
 func (r *Round) Apply(p Patch, now time.Time) error {
 	if err := valid.Struct(&p, ""); err != nil {
 		return err
@@ -197,6 +211,29 @@ func (r *Round) Apply(p Patch, now time.Time) error {
 	if p.Empty() {
 		return apperr.New(apperr.Invalid, "round.patch_empty")
 	}
+	docs := r.Documents
+	if p.Documents != nil {
+		if err := r.Check(ActDocuments); err != nil {
+			return err
+		}
+		var err error
+		if docs, err = r.Documents.Merged(p.Documents); err != nil {
+			return err
+		}
+	}
+	if !p.scheduleEmpty() {
+		was := *r
+		if err := r.applySchedule(p, now); err != nil {
+			*r = was
+			return err
+		}
+	}
+	r.Documents = docs
+	return nil
+}
+
+// applySchedule applies the title, schedule and group size of p.
+func (r *Round) applySchedule(p Patch, now time.Time) error {
 	onlyCloses := p.Title == nil && p.OpensAt == nil && p.MinGroupSize == nil && !p.ClearOpensAt && !p.ClearCloses
 	if r.State != Draft {
 		if !onlyCloses {

@@ -57,6 +57,8 @@ var spec = map[string]string{
 	"POST /console/rounds/:rid/count":               "console admin committee",
 	"GET /console/rounds/:rid/minutes":              "console admin committee authority",
 	"GET /console/rounds/:rid/receipts":             "console admin committee authority",
+	"GET /console/rounds/:rid/documents":            "console admin authority",
+	"POST /console/rounds/:rid/documents":           "console admin",
 	"GET /console/rounds/:rid/:file":                "console admin authority",
 	"GET /console/audit":                            "console admin",
 	"GET /console/users":                            "console admin",

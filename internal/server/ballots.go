@@ -3,10 +3,8 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -110,13 +108,12 @@ func (s *Server) sendCodes(c *fiber.Ctx, format string, l i18n.Lang, rid string,
 		return c.JSON(fiber.Map{"id": b.ID, "label": b.Label, "targets": b.Targets, "codes": list})
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf") // Excel reads UTF-8 only with a BOM
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"stt", "ma_phieu", "doi_tuong", "nhan"})
+	w := export.NewCSV(&buf) // a BOM, and labels that cannot become formulas
+	_ = w.Texts("stt", "ma_phieu", "doi_tuong", "nhan")
 	for i, code := range list {
-		_ = w.Write([]string{strconv.Itoa(i + 1), code, strings.Join(b.Targets, " "), b.Label})
+		_ = w.Row(export.Int(i+1), export.Text(code), export.Text(strings.Join(b.Targets, " ")), export.Text(b.Label))
 	}
-	w.Flush()
+	_ = w.Flush()
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+b.ID+`-codes.csv"`)
 	return c.Send(buf.Bytes())
@@ -216,7 +213,7 @@ func (s *Server) tally(c *fiber.Ctx) error {
 	return s.svc.WithTally(principal(c), c.Params("rid"), c.Query("unit"), func(t *service.Tally) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return sendExport(c, format, "tally-"+t.Round.ID, func(w io.Writer) error {
-			meta := export.Meta{Round: t.Round.Title, UnitName: t.UnitName, Generated: s.svc.Now()}
+			meta := export.MetaOf(t.Round, t.UnitName, s.svc.Now())
 			return export.Tally(w, format, t.Counted, t.Round.ID, t.Unit, l, meta)
 		})
 	})

@@ -73,8 +73,44 @@ func TestExportsAgreeWithTheJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sheets := f.GetSheetList(); strings.Join(sheets, ",") != "Đối tượng,Tổng hợp,Nhận xét" {
+	// the wide sheets for people first (one per form), then the long ones
+	if sheets := f.GetSheetList(); strings.Join(sheets, ",") != "Bảng diem-100,Bảng tap-the-lanh-dao,Bảng to-chuc-co-so-dang,Đối tượng,Tổng hợp,Nhận xét" {
 		t.Fatalf("sheets: %v", sheets)
+	}
+	// the wide sheet of c1's form: each criterion's share graded Tốt or
+	// better is the sum of the two published percents; the proposed levels
+	// are the published ones
+	percent := map[string]float64{}
+	for _, fig := range want {
+		var unit, q, o string
+		var count int
+		var p float64
+		fmt.Sscanf(strings.NewReplacer("|", " ", "=", " ").Replace(fig), "%s %s %s %d %f", &unit, &q, &o, &count, &p)
+		percent[unit+"|"+q+"|"+o] = p
+	}
+	wide, _ := f.GetRows("Bảng to-chuc-co-so-dang", excelize.Options{RawCellValue: true})
+	var c1 []string
+	for _, r := range wide {
+		if len(r) > 0 && r[0] == "c1" {
+			c1 = r
+		}
+	}
+	if len(c1) < 16 || c1[3] != "5" {
+		t.Fatalf("c1's wide row: %q", c1)
+	}
+	for i, q := range []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7"} {
+		var got float64
+		fmt.Sscan(c1[4+i], &got)
+		if exp := percent["c1|"+q+"|xuat_sac"] + percent["c1|"+q+"|tot"]; fmt.Sprintf("%.4f", got) != fmt.Sprintf("%.4f", exp/100) {
+			t.Errorf("c1 %s: %v, want %v", q, got, exp/100)
+		}
+	}
+	for i, l := range []string{"htxs", "htt", "htnv", "khtnv"} {
+		var got float64
+		fmt.Sscan(c1[11+i], &got)
+		if fmt.Sprintf("%.4f", got) != fmt.Sprintf("%.4f", percent["c1|level|"+l]/100) {
+			t.Errorf("c1 level %s: %v", l, got)
+		}
 	}
 	rows, err := f.GetRows("Đối tượng")
 	if err != nil {

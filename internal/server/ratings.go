@@ -10,6 +10,7 @@ import (
 	"ballot/internal/apperr"
 	"ballot/internal/export"
 	"ballot/internal/report"
+	"ballot/internal/service"
 )
 
 func (s *Server) rate(c *fiber.Ctx) error {
@@ -68,7 +69,12 @@ func (s *Server) report(c *fiber.Ctx) error {
 	if !slices.Contains(export.ReportFormats, format) {
 		return apperr.Field("format", "field.oneof", strings.Join(export.ReportFormats, " "))
 	}
-	rep, r, err := s.svc.Report(principal(c), c.Params("rid"), c.Query("unit"), c.Query("kind"))
+	table := c.Query("table", "report")
+	if !slices.Contains(export.ReportTables, table) {
+		return apperr.Field("table", "field.oneof", strings.Join(export.ReportTables, " "))
+	}
+	q := service.ReportQuery{Unit: c.Query("unit"), Kind: c.Query("kind"), Compare: c.Query("compare")}
+	rep, r, err := s.svc.Report(principal(c), c.Params("rid"), q)
 	if err != nil {
 		return err
 	}
@@ -76,8 +82,14 @@ func (s *Server) report(c *fiber.Ctx) error {
 	if format == "json" {
 		return c.JSON(rep)
 	}
+	meta := export.MetaOf(r, rep.Name, s.svc.Now())
+	if format == "csv" {
+		return sendExport(c, format, "report-"+r.ID+"-"+rep.Unit+"-"+table, func(w io.Writer) error {
+			return export.ReportCSV(w, rep, table, lang(c), meta)
+		})
+	}
 	return sendExport(c, format, "report-"+r.ID+"-"+rep.Unit, func(w io.Writer) error {
-		return export.Report(w, format, rep, lang(c), export.Meta{Round: r.Title, Generated: s.svc.Now()})
+		return export.Report(w, format, rep, lang(c), meta)
 	})
 }
 
@@ -86,7 +98,11 @@ func (s *Server) minutes(c *fiber.Ctx) error {
 	if format != "html" && format != "json" {
 		return apperr.Field("format", "field.oneof", "html json")
 	}
-	m, err := s.svc.Minutes(principal(c), c.Params("rid"), c.Query("unit"))
+	scope := c.Query("scope", "subtree")
+	if scope != "subtree" && scope != "unit" {
+		return apperr.Field("scope", "field.oneof", "subtree unit")
+	}
+	m, err := s.svc.Minutes(principal(c), c.Params("rid"), c.Query("unit"), scope == "unit")
 	if err != nil {
 		return err
 	}
@@ -94,5 +110,5 @@ func (s *Server) minutes(c *fiber.Ctx) error {
 	if format == "json" {
 		return c.JSON(m)
 	}
-	return sendExport(c, "html", "minutes", func(w io.Writer) error { return export.Minutes(w, m, lang(c)) })
+	return sendExport(c, "html", "minutes-"+m.Round.ID, func(w io.Writer) error { return export.Minutes(w, m, lang(c)) })
 }

@@ -187,6 +187,8 @@ func (s *Server) routes() {
 	s.handle("POST", "/console/rounds/:rid/count", Console(auth.Admin, auth.Committee), s.consoleCount)
 	s.handle("GET", "/console/rounds/:rid/minutes", everyone, s.minutes)
 	s.handle("GET", "/console/rounds/:rid/receipts", everyone, s.consoleReceipts)
+	s.handle("GET", "/console/rounds/:rid/documents", Console(auth.Admin, auth.Authority), s.consoleDocuments)
+	s.handle("POST", "/console/rounds/:rid/documents", consoleAdmin, s.consoleSetDocuments)
 	s.handle("GET", "/console/rounds/:rid/:file", consoleReaders, s.consoleFile)
 	s.handle("GET", "/console/audit", consoleAdmin, s.auditPage)
 	s.handle("GET", "/console/users", consoleAdmin, s.consoleUsers)

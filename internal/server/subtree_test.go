@@ -63,6 +63,7 @@ func TestAnAuthorityOfAnotherSubtreeIsRefused(t *testing.T) {
 		"GET /console/rounds/:rid/forms/:fid/preview": {why: "forms are public (GET …/forms/{fid} is open to anyone)"},
 		"POST /console/rounds/:rid/final":             {why: "marks only the caller's own unit final"},
 		"GET /console/rounds/:rid/:file":              {send: page("GET", cr+"/tally?unit=c1", nil), want: 403},
+		"GET /console/rounds/:rid/documents":          {why: "who issues and signs the round's documents is not per unit"},
 		"GET /console/rounds/:rid/ratings":            {send: page("GET", cr+"/ratings", nil), want: 200},
 		"POST /console/rounds/:rid/ratings/:unit":     {send: page("POST", cr+"/ratings/c1", url.Values{"level": {"htt"}}), want: 403},
 		"POST /console/rounds/:rid/caps":              {send: page("POST", cr+"/caps", url.Values{"quota": {"d1|xa"}, "cap_percent": {"25"}}), want: 403},

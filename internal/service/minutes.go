@@ -1,8 +1,10 @@
 package service
 
 import (
+	"sort"
 	"time"
 
+	"ballot/internal/apperr"
 	"ballot/internal/audit"
 	"ballot/internal/auth"
 	"ballot/internal/rounds"
@@ -10,12 +12,28 @@ import (
 )
 
 // Minutes are the count minutes (biên bản kiểm phiếu) of a target or a
-// subtree.
+// subtree. Codes and ballots are counted apart: a code is one for every
+// target of its batch, so summing the targets' codes would count a
+// two-target code twice; a ballot is one target's, so the targets' ballots
+// add up.
 type Minutes struct {
-	Round      *rounds.Round     `json:"round"`
-	Unit       string            `json:"unit"`
-	UnitName   string            `json:"unit_name"`
-	Targets    []MinutesRow      `json:"targets"`
+	Round    *rounds.Round `json:"round"`
+	Unit     string        `json:"unit"`
+	UnitName string        `json:"unit_name"`
+	// Codes are the codes of every batch that covers a target of the
+	// minutes, each counted once, as the round's page counts them.
+	Codes CodeCounts `json:"codes"`
+	// SharedCodes is how many of them cover more than one target.
+	SharedCodes int `json:"shared_codes"`
+	// Ballots is the sum of the targets' ballots.
+	Ballots int `json:"ballots"`
+	// Targets are the targets that had codes; WithoutCodes counts those of
+	// the subtree that had none (not listed).
+	Targets      []MinutesRow  `json:"targets"`
+	WithoutCodes int           `json:"without_codes"`
+	Withheld     int           `json:"withheld"`
+	Forms        []MinutesForm `json:"forms"`
+	// FormHashes is the content hash of each form, by id.
 	FormHashes map[string]string `json:"form_hashes"`
 	// AuditHead is the hash of the newest audit entry when the minutes were
 	// made: `ballot check --anchor` proves the log was not rewritten since.
@@ -24,21 +42,45 @@ type Minutes struct {
 	Generated time.Time `json:"generated"`
 }
 
-// MinutesRow is one target's line of the minutes.
-type MinutesRow struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Form     string `json:"form"`
-	Issued   int    `json:"issued"`
-	Used     int    `json:"used"`
-	Ballots  int    `json:"ballots"`
-	Withheld bool   `json:"withheld"`
+// CodeCounts counts codes: issued, used, revoked and neither.
+type CodeCounts struct {
+	Issued  int `json:"issued"`
+	Used    int `json:"used"`
+	Revoked int `json:"revoked"`
+	Unused  int `json:"unused"`
 }
 
-// Minutes returns the count minutes of unit: the unit itself if it is a
-// target, else every target strictly below it.
-func (s *Service) Minutes(p auth.Principal, rid, unit string) (*Minutes, error) {
-	m := &Minutes{FormHashes: map[string]string{}, Targets: []MinutesRow{}, Generated: s.now().UTC()}
+// MinutesRow is one target's line of the minutes: the codes that cover it
+// and its ballots.
+type MinutesRow struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Parent     string `json:"parent"`
+	ParentName string `json:"parent_name"`
+	Form       string `json:"form"`
+	FormTitle  string `json:"form_title"`
+	Issued     int    `json:"issued"`
+	Used       int    `json:"used"`
+	Revoked    int    `json:"revoked"`
+	Ballots    int    `json:"ballots"`
+	Withheld   bool   `json:"withheld"`
+}
+
+// MinutesForm is a form the minutes' targets were rated with.
+type MinutesForm struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	TitleEN string `json:"title_en,omitempty"`
+	Version int    `json:"version"`
+	Hash    string `json:"hash"`
+}
+
+// Minutes returns the count minutes of the subtree of unit (unit itself if
+// it is a target, and every target below it); with only, of unit alone,
+// which must be a target. Without a unit they cover the round, or an
+// authority's subtree.
+func (s *Service) Minutes(p auth.Principal, rid, unit string, only bool) (*Minutes, error) {
+	m := &Minutes{FormHashes: map[string]string{}, Targets: []MinutesRow{}, Forms: []MinutesForm{}, Generated: s.now().UTC()}
 	err := s.store.View(func(tx *storage.Tx) error {
 		r, c, err := s.counted(tx, rid)
 		if err != nil {
@@ -47,53 +89,117 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string) (*Minutes, error) 
 		if unit, err = scope(p, c.Tree, unit); err != nil {
 			return err
 		}
+		if only && unit == "" {
+			return apperr.Field("unit", "field.required")
+		}
 		m.Round, m.Unit = r, unit
-		used := map[string]int{}
+		in := map[string]bool{} // the targets of the minutes
+		var roots []string
+		if u := c.Tree.Unit(unit); u != nil {
+			m.UnitName = u.Name
+			roots = []string{unit}
+			if only {
+				if !u.IsTarget() {
+					return apperr.Field("unit", "minutes.not_target", unit)
+				}
+				in[unit] = true
+			}
+		} else {
+			for _, u := range c.Tree.Roots() {
+				roots = append(roots, u.ID)
+			}
+		}
+		if !only {
+			for _, root := range roots {
+				c.Tree.Walk(root, func(u *rounds.Unit) {
+					if u.IsTarget() {
+						in[u.ID] = true
+					}
+				})
+			}
+		}
 		batches, err := tx.Batches(rid)
 		if err != nil {
 			return err
 		}
+		per := map[string]*MinutesRow{}
 		for _, b := range batches {
+			covers := false
 			for _, t := range b.Targets {
-				used[t] += b.Used
-			}
-		}
-		var addErr error
-		add := func(u *rounds.Unit) {
-			t, err := c.Source.Target(u.ID)
-			if err != nil && addErr == nil {
-				addErr = err
-			}
-			if t == nil {
-				return
-			}
-			m.Targets = append(m.Targets, MinutesRow{ID: u.ID, Name: u.Name, Form: t.Form, Issued: c.Issued[u.ID],
-				Used: used[u.ID], Ballots: t.Ballots, Withheld: t.Ballots < r.MinGroupSize})
-			m.FormHashes[t.Form] = t.FormHash
-		}
-		var roots []string
-		for _, u := range c.Tree.Roots() {
-			roots = append(roots, u.ID)
-		}
-		if u := c.Tree.Unit(unit); u != nil {
-			m.UnitName = u.Name
-			if u.IsTarget() {
-				add(u)
-				roots = nil
-			} else {
-				roots = []string{unit}
-			}
-		}
-		for _, root := range roots {
-			c.Tree.Walk(root, func(u *rounds.Unit) {
-				if u.ID != unit {
-					add(u)
+				if !in[t] {
+					continue
 				}
+				covers = true
+				row := per[t]
+				if row == nil {
+					row = &MinutesRow{ID: t}
+					per[t] = row
+				}
+				row.Issued += b.Count
+				row.Used += b.Used
+				row.Revoked += b.Revoked
+			}
+			if covers {
+				m.Codes.Issued += b.Count
+				m.Codes.Used += b.Used
+				m.Codes.Revoked += b.Revoked
+				if len(b.Targets) > 1 {
+					m.SharedCodes += b.Count
+				}
+			}
+		}
+		m.Codes.Unused = m.Codes.Issued - m.Codes.Used - m.Codes.Revoked
+		m.WithoutCodes = len(in) - len(per)
+		// rows in the order of the tree
+		for _, root := range roots {
+			var werr error
+			c.Tree.Walk(root, func(u *rounds.Unit) {
+				row := per[u.ID]
+				if row == nil || werr != nil {
+					return
+				}
+				t, err := c.Source.Target(u.ID)
+				if err != nil {
+					werr = err
+					return
+				}
+				row.Name, row.Parent = u.Name, u.Parent
+				if pu := c.Tree.Unit(u.Parent); pu != nil {
+					row.ParentName = pu.Name
+				}
+				row.Form = u.Form
+				if f := c.Forms[u.Form]; f != nil {
+					row.FormTitle = f.Title
+					m.FormHashes[f.ID] = f.Hash
+				}
+				if t != nil {
+					row.Ballots = t.Ballots
+				}
+				row.Withheld = row.Ballots < r.MinGroupSize
+				if row.Withheld {
+					m.Withheld++
+				}
+				m.Ballots += row.Ballots
+				m.Targets = append(m.Targets, *row)
 			})
+			if werr != nil {
+				return werr
+			}
 		}
-		if addErr != nil {
-			return addErr
+		// under each deciding unit in the order they are first met, so that
+		// each heads its rows once
+		first := map[string]int{}
+		for i, row := range m.Targets {
+			if _, ok := first[row.Parent]; !ok {
+				first[row.Parent] = i
+			}
 		}
+		sort.SliceStable(m.Targets, func(i, j int) bool { return first[m.Targets[i].Parent] < first[m.Targets[j].Parent] })
+		for id := range m.FormHashes {
+			f := c.Forms[id]
+			m.Forms = append(m.Forms, MinutesForm{ID: f.ID, Title: f.Title, TitleEN: f.TitleEN, Version: f.Version, Hash: f.Hash})
+		}
+		sort.Slice(m.Forms, func(i, j int) bool { return m.Forms[i].ID < m.Forms[j].ID })
 		return tx.AuditEntries(0, func(e audit.Entry) (bool, error) {
 			m.AuditHead, m.AuditSeq = e.Hash, e.Seq
 			return true, nil

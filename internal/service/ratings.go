@@ -2,6 +2,8 @@ package service
 
 import (
 	"errors"
+	"slices"
+	"sort"
 
 	"ballot/internal/apperr"
 	"ballot/internal/auth"
@@ -207,9 +209,20 @@ func (s *Service) MarkFinal(p auth.Principal, rid string) (*report.Final, error)
 	return f, err
 }
 
-// Report returns the report of the targets of kind strictly below unit, as
-// p may see it.
-func (s *Service) Report(p auth.Principal, rid, unit, kind string) (*report.Report, *rounds.Round, error) {
+// ReportQuery names a report: the unit whose subtree it covers (default:
+// the authority's unit, or the root), the kind of targets ("" for every
+// kind, a section each) and the round to compare with ("" for the latest
+// earlier round whose report of the unit is final, NoCompare for none).
+type ReportQuery struct {
+	Unit, Kind, Compare string
+}
+
+// NoCompare asks a report without comparison.
+const NoCompare = "none"
+
+// Report returns a report as p may see it, with its comparison and its
+// summary paragraphs.
+func (s *Service) Report(p auth.Principal, rid string, q ReportQuery) (*report.Report, *rounds.Round, error) {
 	var rep *report.Report
 	var r *rounds.Round
 	err := s.store.View(func(tx *storage.Tx) error {
@@ -218,6 +231,7 @@ func (s *Service) Report(p auth.Principal, rid, unit, kind string) (*report.Repo
 		if r, in, err = ratingInput(tx, rid); err != nil {
 			return err
 		}
+		unit := q.Unit
 		if unit, err = scope(p, in.Tree, unit); err != nil {
 			return err
 		}
@@ -228,10 +242,89 @@ func (s *Service) Report(p auth.Principal, rid, unit, kind string) (*report.Repo
 			}
 			unit = roots[0].ID
 		}
-		rep = report.Make(in, rid, unit, kind)
+		rep = report.Make(in, rid, unit, q.Kind)
+		if q.Compare != NoCompare {
+			prev, c, err := earlier(tx, r, unit, q.Compare)
+			if err != nil {
+				return err
+			}
+			if prev != nil {
+				in.Compare(rep, prev, *c)
+			}
+		}
+		rep.Summarize(report.NamesOf(r.Documents), r.Year)
 		return nil
 	})
 	return rep, r, err
+}
+
+// earlier finds the round a report of unit in r is compared with: the one
+// asked for (a counted round holding unit, not of a later year), or else
+// the latest earlier round (by year, then counting time) whose report of
+// unit is final. It returns nil if there is none.
+func earlier(tx *storage.Tx, r *rounds.Round, unit, asked string) (*report.Input, *report.Compared, error) {
+	load := func(c *rounds.Round) (*report.Input, error) {
+		if c.State != rounds.Counted {
+			return nil, nil
+		}
+		_, in, err := ratingInput(tx, c.ID)
+		if err != nil || in.Tree.Unit(unit) == nil {
+			return nil, err
+		}
+		return in, nil
+	}
+	if asked != "" {
+		c, err := tx.Round(asked)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case c.ID == r.ID:
+			return nil, nil, apperr.Field("compare", "report.compare_self")
+		case c.Year > r.Year:
+			return nil, nil, apperr.Field("compare", "report.compare_later", c.ID, c.Year)
+		case c.State != rounds.Counted:
+			return nil, nil, apperr.Field("compare", "report.compare_not_counted", c.ID)
+		}
+		in, err := load(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if in == nil {
+			return nil, nil, apperr.Field("compare", "report.compare_no_unit", c.ID, unit)
+		}
+		return in, &report.Compared{Round: c.ID, Title: c.Title, Year: c.Year, Final: in.LockedBy(unit) != "", Chosen: true}, nil
+	}
+	all, err := tx.Rounds()
+	if err != nil {
+		return nil, nil, err
+	}
+	var before []rounds.Round
+	for _, c := range all {
+		if c.ID != r.ID && c.Year < r.Year && c.State == rounds.Counted {
+			before = append(before, c)
+		}
+	}
+	// the latest year first, then the latest counted, then the latest made
+	// (rounds come in the order they were made)
+	slices.Reverse(before)
+	sort.SliceStable(before, func(i, j int) bool {
+		if before[i].Year != before[j].Year {
+			return before[i].Year > before[j].Year
+		}
+		return before[i].CountedAt.After(*before[j].CountedAt)
+	})
+	for i := range before {
+		in, err := load(&before[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		if in != nil && in.LockedBy(unit) != "" {
+			c := before[i]
+			return in, &report.Compared{Round: c.ID, Title: c.Title, Year: c.Year, Final: true}, nil
+		}
+	}
+	return nil, nil, nil
 }
 
 // Ratings returns a counted round's ratings, by target.

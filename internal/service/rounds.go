@@ -56,7 +56,27 @@ func (s *Service) PatchRound(p auth.Principal, id string, patch rounds.Patch) (*
 			return nil, err
 		}
 		return map[string]any{"round": id, "title": patch.Title, "opens_at": patch.OpensAt, "closes_at": patch.ClosesAt,
-			"min_group_size": patch.MinGroupSize, "clear_opens_at": patch.ClearOpensAt, "clear_closes_at": patch.ClearCloses}, tx.PutRound(r)
+			"min_group_size": patch.MinGroupSize, "clear_opens_at": patch.ClearOpensAt, "clear_closes_at": patch.ClearCloses,
+			"documents": patch.Documents}, tx.PutRound(r)
+	})
+	return r, err
+}
+
+// SetDocuments replaces the settings of a round's printed documents.
+func (s *Service) SetDocuments(p auth.Principal, id string, d rounds.Documents) (*rounds.Round, error) {
+	if err := d.Check(); err != nil {
+		return nil, err
+	}
+	var r *rounds.Round
+	err := s.update(p, "round.documents", func(tx *storage.Tx) (_ any, err error) {
+		if r, err = tx.Round(id); err != nil {
+			return nil, err
+		}
+		if err := r.Check(rounds.ActDocuments); err != nil {
+			return nil, err
+		}
+		r.Documents = d
+		return map[string]any{"round": id, "documents": d}, tx.PutRound(r)
 	})
 	return r, err
 }

@@ -41,6 +41,9 @@ func instance() *validator.Validate {
 		_ = v.RegisterValidation("text", func(fl validator.FieldLevel) bool {
 			return Text(fl.Field().String())
 		})
+		_ = v.RegisterValidation("line", func(fl validator.FieldLevel) bool {
+			return Line(fl.Field().String())
+		})
 	})
 	return v
 }
@@ -58,6 +61,9 @@ func Text(s string) bool {
 	}
 	return true
 }
+
+// Line reports whether s is Text on one line: no newline or tab.
+func Line(s string) bool { return Text(s) && !strings.ContainsAny(s, "\n\r\t") }
 
 // Struct validates s by its tags; prefix is put before field names (e.g.
 // "units[3]").
@@ -112,6 +118,8 @@ func fieldError(path string, fe validator.FieldError) error {
 		return apperr.Field(path, "field.id")
 	case "text":
 		return apperr.Field(path, "field.text")
+	case "line":
+		return apperr.Field(path, "field.line")
 	default:
 		return apperr.Field(path, "field.bad")
 	}

@@ -105,6 +105,8 @@ func run() error {
 		{"25-console-count", 0, signedIn("/console/rounds/r3/count")},
 		{"26-console-users", 0, signedIn("/console/users")},
 		{"27-console-audit", 0, signedIn("/console/audit")},
+		{"29-console-documents", 0, signedIn("/console/rounds/r1/documents")},
+		{"30-console-documents-phone", 360, signedIn("/console/rounds/r1/documents?lang=en")},
 		{"28-console-sheet-diem100", 0, nil}, // after counting r1, below
 	}
 	for _, s := range shots {
