@@ -79,11 +79,12 @@ const (
 	ActRate        Action = "rate" // ratings, caps, final report
 	ActReadTally   Action = "read_tally"
 	ActDocuments   Action = "documents" // who issues and signs the documents
+	ActVerify      Action = "verify"    // recount to compare, changing nothing
 )
 
 // Actions lists every action.
 var Actions = []Action{ActEdit, ActExtend, ActSetKey, ActAddForm, ActImportUnits, ActAddBatch,
-	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally, ActDocuments}
+	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally, ActDocuments, ActVerify}
 
 // Lifecycle is a state table: the states in which each action may happen.
 type Lifecycle map[Action][]State
@@ -109,6 +110,7 @@ var lifecycle = Lifecycle{
 	ActRate:        {Counted},
 	ActReadTally:   {Counted},
 	ActDocuments:   {Draft, Open, Closed, Counted},
+	ActVerify:      {Counted},
 }
 
 // StandardLifecycle returns a copy of the state table every round follows,
@@ -148,6 +150,16 @@ func (r *Round) Check(a Action) error {
 		return apperr.New(apperr.Sealed, "round.sealed")
 	}
 	return apperr.New(apperr.Conflict, "round.not_allowed", string(a), string(r.State))
+}
+
+// MaySetKey returns nil if whoever asks (byCommittee: a counting-committee
+// user) may set r's public key: anyone who may change the round, unless it
+// requires its key from the committee.
+func (r *Round) MaySetKey(byCommittee bool) error {
+	if r.CommitteeKey && !byCommittee {
+		return apperr.New(apperr.Forbidden, "round.key_by_committee")
+	}
+	return nil
 }
 
 // NewRound is the input of creating a round.

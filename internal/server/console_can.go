@@ -32,12 +32,19 @@ var consoleActions = map[string]struct {
 	"show_codes":    {"GET /console/rounds/:rid/slips", rounds.ActShowCodes},
 	"turnout":       {"GET /console/rounds/:rid/turnout", ""},
 	"count":         {"POST /console/rounds/:rid/count", rounds.ActCount},
+	"verify":        {"POST /console/rounds/:rid/verify", rounds.ActVerify},
 	"read_tally":    {"GET /console/rounds/:rid/:file", rounds.ActReadTally},
 	"minutes":       {"GET /console/rounds/:rid/minutes", rounds.ActReadTally},
 	"receipts":      {"GET /console/rounds/:rid/receipts", rounds.ActReadTally},
 	"rate":          {"POST /console/rounds/:rid/ratings/:unit", rounds.ActRate},
 	"documents":     {"GET /console/rounds/:rid/documents", rounds.ActDocuments},
 	"set_documents": {"POST /console/rounds/:rid/documents", rounds.ActDocuments},
+}
+
+// roundRules are the rules a round itself holds beyond the state table,
+// asked of the round (rounds.Round), by console action.
+var roundRules = map[string]func(auth.Role, *rounds.Round) bool{
+	"set_key": func(role auth.Role, r *rounds.Round) bool { return r.MaySetKey(role == auth.Committee) == nil },
 }
 
 // can reports whether role may do the console action name, on round r when
@@ -60,7 +67,11 @@ func (s *Server) can(role auth.Role, r *rounds.Round, name string) (bool, error)
 	if a.act == "" {
 		return true, nil
 	}
-	return r != nil && s.lifecycle.Allows(r.State, a.act), nil
+	if r == nil || !s.lifecycle.Allows(r.State, a.act) {
+		return false, nil
+	}
+	own, ok := roundRules[name]
+	return !ok || own(role, r), nil
 }
 
 // Can is can for the page's user and round (templates: {{if .Can "open"}}).

@@ -220,11 +220,25 @@ func (s *Server) consoleCount(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "yes" {
 		return s.countPageWith(c, apperr.Field("confirm", "field.required"))
 	}
+	key, err := postedKey(c)
+	if err != nil {
+		return s.countPageWith(c, err)
+	}
+	r, err := s.svc.Count(principal(c), c.Params("rid"), key, nil)
+	if err != nil {
+		return s.countPageWith(c, err)
+	}
+	return c.Redirect(s.roundPath(r.ID, "counted", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+}
+
+// postedKey is the committee's private key, pasted or in an uploaded key
+// file (its AGE-SECRET-KEY-1 line).
+func postedKey(c *fiber.Ctx) (string, error) {
 	key := strings.TrimSpace(c.FormValue("private_key"))
 	if fh, err := c.FormFile("key_file"); err == nil && key == "" {
 		f, err := fh.Open()
 		if err != nil {
-			return err
+			return "", err
 		}
 		raw, _ := io.ReadAll(io.LimitReader(f, 4096))
 		f.Close()
@@ -235,13 +249,9 @@ func (s *Server) consoleCount(c *fiber.Ctx) error {
 		}
 	}
 	if key == "" {
-		return s.countPageWith(c, apperr.Field("private_key", "field.required"))
+		return "", apperr.Field("private_key", "field.required")
 	}
-	r, err := s.svc.Count(principal(c), c.Params("rid"), key, nil)
-	if err != nil {
-		return s.countPageWith(c, err)
-	}
-	return c.Redirect(s.roundPath(r.ID, "counted", newConsolePage(c, "").Lang), fiber.StatusSeeOther)
+	return key, nil
 }
 
 // consoleFile answers a tally or report file for a signed-in authority or
@@ -348,4 +358,32 @@ func (s *Server) unitsPreview(c *fiber.Ctx, units []rounds.Unit) error {
 		rows = append(rows, fmt.Sprintf("%s · %s · %s · %s · %s · %s", u.ID, u.Name, u.Parent, u.Kind, u.Group, u.Form))
 	}
 	return s.roundPageWith(c, nil, msg, rows)
+}
+
+// verifyPage asks the committee for the key to recount a counted round and
+// compare it with what counting stored; nothing is changed.
+func (s *Server) verifyPage(c *fiber.Ctx) error { return s.verifyPageWith(c, nil, nil) }
+
+func (s *Server) verifyPageWith(c *fiber.Ctx, rc *service.Recount, shown error) error {
+	p := newConsolePage(c, "console.verify")
+	r, err := s.svc.Round(c.Params("rid"))
+	if err != nil {
+		return err
+	}
+	p.Round, p.View = r, rc
+	return renderConsole(c, p.show(shown), "verify.html", p)
+}
+
+// consoleVerify recounts with a pasted or uploaded key and shows whether
+// the recount matches.
+func (s *Server) consoleVerify(c *fiber.Ctx) error {
+	key, err := postedKey(c)
+	if err != nil {
+		return s.verifyPageWith(c, nil, err)
+	}
+	rc, err := s.svc.VerifyCount(principal(c), c.Params("rid"), key, nil)
+	if err != nil {
+		return s.verifyPageWith(c, nil, err)
+	}
+	return s.verifyPageWith(c, rc, nil)
 }

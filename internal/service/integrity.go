@@ -188,14 +188,22 @@ type Anchor struct {
 	Hash   string `json:"audit_hash"`
 }
 
+// public is the anchor as it is printed (nil for none).
+func (a *anchor) public() *Anchor {
+	if a == nil {
+		return nil
+	}
+	return &Anchor{Digest: a.digest, Seq: a.seq, Hash: a.hash}
+}
+
 // ClosingAnchor returns the entry that anchored round rid's sealed records
 // when it closed (nil before).
 func (s *Service) ClosingAnchor(rid string) (*Anchor, error) {
 	var out *Anchor
 	err := s.store.View(func(tx *storage.Tx) error {
 		a, err := roundAnchors(tx, rid)
-		if err == nil && a.sealed != nil {
-			out = &Anchor{Digest: a.sealed.digest, Seq: a.sealed.seq, Hash: a.sealed.hash}
+		if err == nil {
+			out = a.sealed.public()
 		}
 		return err
 	})

@@ -37,8 +37,12 @@ type Minutes struct {
 	FormHashes map[string]string `json:"form_hashes"`
 	// AuditHead is the hash of the newest audit entry when the minutes were
 	// made: `ballot check --anchor` proves the log was not rewritten since.
-	AuditHead string    `json:"audit_head"`
-	AuditSeq  uint64    `json:"audit_seq"`
+	AuditHead string `json:"audit_head"`
+	AuditSeq  uint64 `json:"audit_seq"`
+	// Closing and Count are the audit entries that anchored the round's
+	// sealed ballots when it closed and what counting stored (SPEC §3.10).
+	Closing   *Anchor   `json:"closing,omitempty"`
+	Count     *Anchor   `json:"count,omitempty"`
 	Generated time.Time `json:"generated"`
 }
 
@@ -200,6 +204,11 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string, only bool) (*Minut
 			m.Forms = append(m.Forms, MinutesForm{ID: f.ID, Title: f.Title, TitleEN: f.TitleEN, Version: f.Version, Hash: f.Hash})
 		}
 		sort.Slice(m.Forms, func(i, j int) bool { return m.Forms[i].ID < m.Forms[j].ID })
+		a, err := roundAnchors(tx, rid)
+		if err != nil {
+			return err
+		}
+		m.Closing, m.Count = a.sealed.public(), a.counted.public()
 		return tx.AuditEntries(0, func(e audit.Entry) (bool, error) {
 			m.AuditHead, m.AuditSeq = e.Hash, e.Seq
 			return true, nil

@@ -21,6 +21,9 @@ type RoundFigures struct {
 	// batches' used codes, which is what counting opened.
 	Receipts int
 	Ballots  int
+	// Closing and Count anchored the sealed ballots at closing and what
+	// counting stored: entries of the audit chain to keep (SPEC §3.10).
+	Closing, Count *Anchor
 }
 
 // Figures returns the totals of round rid as p may see them.
@@ -47,6 +50,11 @@ func (s *Service) Figures(p auth.Principal, rid string) (*RoundFigures, error) {
 			return err
 		}
 		f.Batches = len(batches)
+		a, err := roundAnchors(tx, rid)
+		if err != nil {
+			return err
+		}
+		f.Closing, f.Count = a.sealed.public(), a.counted.public()
 		counted := r.State == rounds.Counted
 		if counted {
 			if f.Receipts, err = tx.CountReceipts(rid); err != nil {

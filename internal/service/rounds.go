@@ -95,8 +95,8 @@ func (s *Service) SetKey(p auth.Principal, id, publicKey string) (*rounds.Round,
 		if err := r.Check(rounds.ActSetKey); err != nil {
 			return nil, err
 		}
-		if r.CommitteeKey && p.Role != auth.Committee {
-			return nil, apperr.New(apperr.Forbidden, "round.key_by_committee")
+		if err := r.MaySetKey(p.Role == auth.Committee); err != nil {
+			return nil, err
 		}
 		r.PublicKey = recipient.String()
 		return map[string]string{"round": id, "public_key": r.PublicKey}, tx.PutRound(r)

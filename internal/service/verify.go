@@ -37,8 +37,8 @@ func (s *Service) VerifyCount(p auth.Principal, rid, privateKey string, progress
 	if err != nil {
 		return nil, err
 	}
-	if r.State != rounds.Counted {
-		return nil, apperr.New(apperr.Conflict, "round.not_allowed", "verify", string(r.State))
+	if err := r.Check(rounds.ActVerify); err != nil {
+		return nil, err
 	}
 	c, err := s.recount(r, privateKey, progress, false)
 	if err != nil {
