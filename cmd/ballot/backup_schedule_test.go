@@ -18,7 +18,6 @@ import (
 	"github.com/google/uuid"
 
 	"ballot/internal/crashloop"
-	"ballot/internal/seal"
 )
 
 // TestScheduledBackupsUnderLoadRestoreClean is the restore drill: a server
@@ -36,11 +35,7 @@ func TestScheduledBackupsUnderLoadRestoreClean(t *testing.T) {
 	}
 	defer srv.Kill()
 	tok, u := srv.Token, srv.URL+"/api/v1/rounds"
-	kp, _ := seal.GenerateKeyPair()
-	api(t, "POST", u, tok, map[string]any{"title": "Đợt thử sao lưu", "year": 2026})
-	api(t, "POST", u+"/r1/forms", tok, map[string]string{"template": "diem-100"})
-	api(t, "POST", u+"/r1/units", tok, []map[string]string{{"id": "p", "name": "P", "kind": "province"}, {"id": "c", "name": "C", "parent": "p", "kind": "grassroots", "form": "diem-100"}})
-	api(t, "PUT", u+"/r1/key", tok, map[string]string{"public_key": kp.Public})
+	kp := oneTargetRound(t, srv.URL, tok, "Đợt thử sao lưu", "diem-100")
 	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 10000})
 	api(t, "POST", u+"/r1/open", tok, nil)
 	codes := make(chan string, 10000)

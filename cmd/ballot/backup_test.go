@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"ballot/internal/crashloop"
-	"ballot/internal/seal"
 )
 
 func TestOnlineBackupDuringLoadRestoresAndChecks(t *testing.T) {
@@ -19,11 +18,7 @@ func TestOnlineBackupDuringLoadRestoresAndChecks(t *testing.T) {
 	srv := startServer(t, db)
 	defer srv.Kill()
 	tok, u := srv.Token, srv.URL+"/api/v1/rounds"
-	kp, _ := seal.GenerateKeyPair()
-	api(t, "POST", u, tok, map[string]any{"title": "Đợt thử", "year": 2026})
-	api(t, "POST", u+"/r1/forms", tok, map[string]string{"template": "diem-100"})
-	api(t, "POST", u+"/r1/units", tok, []map[string]string{{"id": "p", "name": "P", "kind": "province"}, {"id": "c", "name": "C", "parent": "p", "kind": "grassroots", "form": "diem-100"}})
-	api(t, "PUT", u+"/r1/key", tok, map[string]string{"public_key": kp.Public})
+	oneTargetRound(t, srv.URL, tok, "Đợt thử", "diem-100")
 	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 600})
 	api(t, "POST", u+"/r1/open", tok, nil)
 

@@ -16,7 +16,6 @@ import (
 	"github.com/google/uuid"
 
 	"ballot/internal/crashloop"
-	"ballot/internal/seal"
 	"ballot/internal/storage"
 )
 
@@ -108,11 +107,7 @@ func TestErasureSurvivesKillsAroundOpenAndCount(t *testing.T) {
 			t.Fatal(err)
 		}
 		tok, u := srv.Token, srv.URL+"/api/v1/rounds"
-		kp, _ := seal.GenerateKeyPair()
-		api(t, "POST", u, tok, map[string]any{"title": "Đợt thử xóa", "year": 2026})
-		api(t, "POST", u+"/r1/forms", tok, map[string]string{"template": "diem-100"})
-		api(t, "POST", u+"/r1/units", tok, []map[string]string{{"id": "p", "name": "P", "kind": "province"}, {"id": "c", "name": "C", "parent": "p", "kind": "grassroots", "form": "diem-100"}})
-		api(t, "PUT", u+"/r1/key", tok, map[string]string{"public_key": kp.Public})
+		kp := oneTargetRound(t, srv.URL, tok, "Đợt thử xóa", "diem-100")
 		var clear, voting []string
 		for b := 0; b < 2; b++ {
 			_, batch := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 10000})

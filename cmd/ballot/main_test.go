@@ -1,6 +1,7 @@
 package main
 
 import (
+	"ballot/internal/seal"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -218,4 +219,21 @@ func copyFile(t *testing.T, from, to string) {
 	if err := os.WriteFile(to, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// oneTargetRound makes round r1 on the running server at url: one province
+// and one grassroots target "c" on the built-in form, and a fresh key pair
+// whose public half it sets; it returns the pair.
+func oneTargetRound(t *testing.T, url, tok, title, form string) seal.KeyPair {
+	t.Helper()
+	u := url + "/api/v1/rounds"
+	kp, _ := seal.GenerateKeyPair()
+	api(t, "POST", u, tok, map[string]any{"title": title, "year": 2026})
+	api(t, "POST", u+"/r1/forms", tok, map[string]string{"template": form})
+	api(t, "POST", u+"/r1/units", tok, []map[string]string{{"id": "p", "name": "P", "kind": "province"},
+		{"id": "c", "name": "C", "parent": "p", "kind": "grassroots", "group": "xa", "form": form}})
+	if st, r := api(t, "PUT", u+"/r1/key", tok, map[string]string{"public_key": kp.Public}); st != 200 {
+		t.Fatalf("round setup: %d %v", st, r)
+	}
+	return kp
 }

@@ -71,12 +71,7 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok, u := srv.Token, srv.URL+"/api/v1/rounds"
-	kp, _ := seal.GenerateKeyPair()
-	api(t, "POST", u, tok, map[string]any{"title": "Đợt thử sửa tệp", "year": 2026})
-	api(t, "POST", u+"/r1/forms", tok, map[string]string{"template": "to-chuc-co-so-dang"})
-	api(t, "POST", u+"/r1/units", tok, []map[string]string{{"id": "p", "name": "P", "kind": "province"},
-		{"id": "c", "name": "C", "parent": "p", "kind": "grassroots", "group": "xa", "form": "to-chuc-co-so-dang"}})
-	api(t, "PUT", u+"/r1/key", tok, map[string]string{"public_key": kp.Public})
+	kp := oneTargetRound(t, srv.URL, tok, "Đợt thử sửa tệp", "to-chuc-co-so-dang")
 	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 6})
 	api(t, "POST", u+"/r1/open", tok, nil)
 	bad := map[string]any{"level": "khtnv"}
