@@ -228,6 +228,13 @@ func (s *Service) Report(p auth.Principal, rid string, q ReportQuery) (*report.R
 	err := s.store.View(func(tx *storage.Tx) error {
 		var in *report.Input
 		var err error
+		if r, err = tx.Round(rid); err != nil {
+			return err
+		}
+		if r.Parent {
+			rep, err = s.parentReport(tx, p, r, q)
+			return err
+		}
 		if r, in, err = ratingInput(tx, rid); err != nil {
 			return err
 		}

@@ -1,0 +1,252 @@
+package service_test
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"testing"
+
+	"ballot/internal/apperr"
+	"ballot/internal/forms"
+	"ballot/internal/i18n"
+	"ballot/internal/report"
+	"ballot/internal/result"
+	"ballot/internal/result/resulttest"
+	"ballot/internal/rounds"
+	"ballot/internal/service"
+	"ballot/internal/storage"
+	"ballot/internal/tally"
+)
+
+var admin = resulttest.Admin
+
+// two small provinces and a parent over them
+func twoChildren(t *testing.T) (*resulttest.Child, *resulttest.Child) {
+	t.Helper()
+	a := resulttest.NewChild(t, resulttest.Spec{Root: "pa", Districts: 3, PerDistrict: 5, Ballots: 4, Year: 2026, Seed: 1})
+	b := resulttest.NewChild(t, resulttest.Spec{Root: "pb", Districts: 2, PerDistrict: 6, Ballots: 3, Year: 2026, Seed: 2})
+	return a, b
+}
+
+// direct is the report over every child's units and ratings put under one
+// root, computed with the ordinary report code: what a national report
+// must equal.
+func direct(t *testing.T, root string, children ...*resulttest.Child) *report.Report {
+	t.Helper()
+	units := []rounds.Unit{{ID: root, Name: root, Kind: "central"}}
+	in := &report.Input{Ratings: map[string]report.Rating{}, Caps: map[string]int{}}
+	for _, c := range children {
+		for _, u := range c.Units {
+			if u.ID == c.Root {
+				u.Parent = root
+			}
+			units = append(units, u)
+		}
+		err := c.Svc.Store().View(func(tx *storage.Tx) error {
+			ratings, err := tx.Ratings(c.Round.ID)
+			for id, r := range ratings {
+				in.Ratings[id] = r
+			}
+			caps, err2 := tx.Caps(c.Round.ID)
+			for k, v := range caps {
+				in.Caps[k] = v
+			}
+			return errors.Join(err, err2)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	in.Tree = tally.NewTree(units)
+	return report.Make(in, "", root, "")
+}
+
+func TestTheNationalReportIsTheSumOfTheChildren(t *testing.T) {
+	t.Parallel()
+	a, b := twoChildren(t)
+	svc := resulttest.Open(t)
+	parent := resulttest.NewParent(t, svc, 2026, "tw", a, b)
+	for _, c := range []*resulttest.Child{a, b} {
+		sr := c.Export(t, "")
+		im, err := svc.ImportResult(admin, parent.ID, sr.File, sr.Signature)
+		if err != nil {
+			t.Fatalf("import %s: %v", c.Root, err)
+		}
+		if im.Sequence != sr.Sequence || im.Root != c.Root {
+			t.Fatalf("imported %+v, want sequence %d of %s", im, sr.Sequence, c.Root)
+		}
+	}
+	rep, _, err := svc.Report(admin, parent.ID, service.ReportQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := direct(t, "tw", a, b)
+	strip := func(rows ...report.Row) string {
+		for i := range rows {
+			rows[i].Name = ""
+		}
+		raw, _ := json.Marshal(rows)
+		return string(raw)
+	}
+	if got, w := strip(rep.Row), strip(want.Row); got != w {
+		t.Fatalf("national row\n got %s\nwant %s", got, w)
+	}
+	if len(rep.Sections) != len(want.Sections) {
+		t.Fatalf("%d sections, want %d", len(rep.Sections), len(want.Sections))
+	}
+	for i, s := range rep.Sections {
+		ws := want.Sections[i]
+		if s.Kind != ws.Kind || strip(s.Total) != strip(ws.Total) || strip(s.Children...) != strip(ws.Children...) {
+			t.Fatalf("section %s\n got %s %s\nwant %s %s", s.Kind, strip(s.Total), strip(s.Children...), strip(ws.Total), strip(ws.Children...))
+		}
+	}
+	if len(rep.Children) != 2 || rep.Total == 0 {
+		t.Fatalf("national report: %d children, %d targets", len(rep.Children), rep.Total)
+	}
+	q, _ := json.Marshal(rep.Quota)
+	wq, _ := json.Marshal(want.Quota)
+	if string(q) != string(wq) {
+		t.Fatalf("quota\n got %s\nwant %s", q, wq)
+	}
+	if len(rep.Summary["vi"]) != len(rep.Sections) {
+		t.Fatal("no summary paragraph per section")
+	}
+	// inside a child: the child's own report
+	inside, _, err := svc.Report(admin, parent.ID, service.ReportQuery{Unit: "pa", Compare: service.NoCompare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, _, err := a.Svc.Report(admin, a.Round.ID, service.ReportQuery{Compare: service.NoCompare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strip(inside.Row) != strip(own.Row) || strip(inside.Children...) != strip(own.Children...) || !inside.Final {
+		t.Fatalf("province pa in the parent\n got %s\nwant %s", strip(inside.Children...), strip(own.Children...))
+	}
+}
+
+// refused checks an import fails with code and changes nothing.
+func refused(t *testing.T, svc *service.Service, rid string, data, sig []byte, code apperr.Code, why string) {
+	t.Helper()
+	before, _ := svc.AuditHead()
+	was, _ := svc.Results(rid)
+	_, err := svc.ImportResult(admin, rid, data, sig)
+	if err == nil {
+		t.Fatalf("%s: imported", why)
+	}
+	if got := apperr.CodeOf(err); got != code {
+		t.Fatalf("%s: %v (code %s, want %s)", why, err, got, code)
+	}
+	for _, l := range i18n.Langs {
+		if msg := apperr.Wrap(err).Msg.In(l); msg == "" || msg == apperr.Wrap(err).Msg.Key {
+			t.Fatalf("%s: no %s message for %s", why, l, apperr.Wrap(err).Msg.Key)
+		}
+	}
+	after, _ := svc.AuditHead()
+	now, _ := svc.Results(rid)
+	a, _ := json.Marshal(was)
+	b, _ := json.Marshal(now)
+	if before != after || string(a) != string(b) {
+		t.Fatalf("%s: something was stored", why)
+	}
+	t.Logf("%s: %s", why, apperr.Wrap(err).Msg.In(i18n.EN))
+}
+
+// resigned is sr's file changed by edit and signed again with c's key.
+func resigned(t *testing.T, c *resulttest.Child, sr *service.SignedResult, edit func(*result.File)) ([]byte, []byte) {
+	t.Helper()
+	f, err := result.Parse(sr.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(f)
+	data, err := f.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, c.Key.Sign(data, "edited")
+}
+
+func TestABadResultIsRefusedWholeAndSaysWhy(t *testing.T) {
+	t.Parallel()
+	a, b := twoChildren(t)
+	other, _ := forms.Template("to-chuc-co-so-dang")
+	other.Questions[0].Text += " (bản sửa)"
+	other.Hash = other.ContentHash()
+	c := resulttest.NewChild(t, resulttest.Spec{Root: "pc", Districts: 1, PerDistrict: 3, Ballots: 3, Year: 2026, Seed: 3, Grassroots: &other})
+	svc := resulttest.Open(t)
+	parent := resulttest.NewParent(t, svc, 2026, "tw", a, b, c)
+	sa := a.Export(t, "")
+
+	tampered := slices.Clone(sa.File)
+	i := len(tampered) / 2
+	tampered[i] ^= 0x01
+	refused(t, svc, parent.ID, tampered, sa.Signature, apperr.Invalid, "a tampered byte")
+
+	// a's file signed with b's key: b's key is registered for pb
+	refused(t, svc, parent.ID, sa.File, b.Key.Sign(sa.File, "b"), apperr.Invalid, "a wrong key")
+	// signed with a key nobody registered
+	secret, _, _ := result.NewSigningKey()
+	stranger, _ := result.ParseSigningKey(secret)
+	refused(t, svc, parent.ID, sa.File, stranger.Sign(sa.File, "x"), apperr.Invalid, "an unregistered key")
+
+	data, sig := resigned(t, a, sa, func(f *result.File) {
+		f.Units = append(f.Units, rounds.Unit{ID: "elsewhere", Name: "Tỉnh khác", Kind: "province"})
+	})
+	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "a unit outside the registered root")
+
+	sc := c.Export(t, "")
+	refused(t, svc, parent.ID, sc.File, sc.Signature, apperr.Invalid, "a child with a different form hash")
+
+	data, sig = resigned(t, a, sa, func(f *result.File) {
+		for i := range f.Targets {
+			if f.Targets[i].Withheld {
+				f.Targets[i].Questions[0].Withheld = false
+				f.Targets[i].Questions[0].Options = []tally.Option{{ID: "xuat_sac", Count: 1}, {ID: "tot", Count: 1}, {ID: "trung_binh"}, {ID: "kem"}}
+				return
+			}
+		}
+		t.Fatal("no withheld target in the child")
+	})
+	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "a withheld figure shown")
+
+	data, sig = resigned(t, a, sa, func(f *result.File) { f.Ratings[0].Level = "htxs"; f.Ratings[1].Level = "htxs" })
+	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "a report that does not match its ratings")
+
+	// the real file goes in; then the same again, and an older one, are replays
+	if _, err := svc.ImportResult(admin, parent.ID, sa.File, sa.Signature); err != nil {
+		t.Fatal(err)
+	}
+	refused(t, svc, parent.ID, sa.File, sa.Signature, apperr.Conflict, "the same sequence again")
+	older, oldSig := resigned(t, a, sa, func(f *result.File) { f.Sequence-- })
+	refused(t, svc, parent.ID, older, oldSig, apperr.Conflict, "a replayed older sequence")
+
+	// b's file claiming one of a's units
+	sb := b.Export(t, "")
+	data, sig = resigned(t, b, sb, func(f *result.File) {
+		for i := range f.Units {
+			if f.Units[i].ID == "pb-d01" {
+				f.Units = append(f.Units, rounds.Unit{ID: "pa-d01", Name: "x", Parent: "pb", Kind: "district"})
+				return
+			}
+		}
+	})
+	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "a unit of another child")
+
+	// a newer one replaces the old, audited
+	newer, newSig := resigned(t, a, sa, func(f *result.File) { f.Sequence += 5 })
+	im, err := svc.ImportResult(admin, parent.ID, newer, newSig)
+	if err != nil || im.Sequence != sa.Sequence+5 {
+		t.Fatalf("a newer sequence: %v %+v", err, im)
+	}
+	entries, _, err := svc.AuditPage(0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := entries[0]
+	var d map[string]any
+	json.Unmarshal(last.Detail, &d)
+	if last.Action != "result.import" || d["replaced_sequence"] != float64(sa.Sequence) || d["sequence"] != float64(sa.Sequence+5) {
+		t.Fatalf("the replacement's audit entry: %s %s", last.Action, last.Detail)
+	}
+}
