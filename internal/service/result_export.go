@@ -111,7 +111,9 @@ func (s *Service) resultFile(tx *storage.Tx, p auth.Principal, rid, unit string)
 		return nil, err
 	}
 	sort.Slice(f.Ratings, func(i, j int) bool { return f.Ratings[i].Unit < f.Ratings[j].Unit })
-	sort.Slice(f.Caps, func(i, j int) bool { return report.CapKey(f.Caps[i].Unit, f.Caps[i].Group) < report.CapKey(f.Caps[j].Unit, f.Caps[j].Group) })
+	sort.Slice(f.Caps, func(i, j int) bool {
+		return report.CapKey(f.Caps[i].Unit, f.Caps[i].Group) < report.CapKey(f.Caps[j].Unit, f.Caps[j].Group)
+	})
 	in.Ratings, in.Caps = map[string]report.Rating{}, map[string]int{}
 	for _, rt := range f.Ratings {
 		in.Ratings[rt.Unit] = report.Rating{Unit: rt.Unit, Level: rt.Level}
