@@ -1,12 +1,16 @@
 package service_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
+	"time"
 	"testing"
 
 	"ballot/internal/apperr"
+	"ballot/internal/export"
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
 	"ballot/internal/report"
@@ -248,5 +252,154 @@ func TestABadResultIsRefusedWholeAndSaysWhy(t *testing.T) {
 	json.Unmarshal(last.Detail, &d)
 	if last.Action != "result.import" || d["replaced_sequence"] != float64(sa.Sequence) || d["sequence"] != float64(sa.Sequence+5) {
 		t.Fatalf("the replacement's audit entry: %s %s", last.Action, last.Detail)
+	}
+}
+
+// imported is a parent round over a and b with both results in.
+func imported(t *testing.T, svc *service.Service, root string, children ...*resulttest.Child) *rounds.Round {
+	t.Helper()
+	parent := resulttest.NewParent(t, svc, 2026, root, children...)
+	for _, c := range children {
+		sr := c.Export(t, "")
+		if _, err := svc.ImportResult(admin, parent.ID, sr.File, sr.Signature); err != nil {
+			t.Fatalf("import %s: %v", c.Root, err)
+		}
+	}
+	return parent
+}
+
+func TestTheNationalTallyCombinesTheChildrensRollups(t *testing.T) {
+	t.Parallel()
+	a, b := twoChildren(t)
+	svc := resulttest.Open(t)
+	parent := imported(t, svc, "tw", a, b)
+	v, err := svc.Tally(admin, parent.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	childRoot := map[string]tally.RollupView{}
+	targets := 0
+	for _, c := range []*resulttest.Child{a, b} {
+		cv, err := c.Svc.Tally(admin, c.Round.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets += len(cv.Targets)
+		for _, r := range cv.Rollups {
+			if r.Unit == c.Root {
+				childRoot[c.Root+"|"+r.Form] = r
+			}
+		}
+	}
+	if len(v.Targets) != targets {
+		t.Fatalf("%d targets in the national tally, the children have %d", len(v.Targets), targets)
+	}
+	national := 0
+	for _, r := range v.Rollups {
+		if r.Unit != "tw" {
+			continue
+		}
+		national++
+		pa, pb := childRoot["pa|"+r.Form], childRoot["pb|"+r.Form]
+		if r.Ballots != pa.Ballots+pb.Ballots || r.Targets != pa.Targets+pb.Targets {
+			t.Fatalf("national %s: %d ballots of %d targets, children %d+%d", r.Form, r.Ballots, r.Targets, pa.Ballots, pb.Ballots)
+		}
+		for i, q := range r.Questions {
+			qa, qb := pa.Questions[i], pb.Questions[i]
+			if q.Withheld != (qa.Withheld || qb.Withheld) {
+				t.Fatalf("national %s/%s withheld %v, children %v %v", r.Form, q.ID, q.Withheld, qa.Withheld, qb.Withheld)
+			}
+			for j, o := range q.Options {
+				if o.Count != qa.Options[j].Count+qb.Options[j].Count {
+					t.Fatalf("national %s/%s/%s = %d, children %d + %d", r.Form, q.ID, o.ID, o.Count, qa.Options[j].Count, qb.Options[j].Count)
+				}
+			}
+		}
+	}
+	if national != 2 {
+		t.Fatalf("%d national roll-ups, want one per form", national)
+	}
+	// every export format of a normal round works on the parent round
+	for _, format := range export.TallyFormats {
+		var buf bytes.Buffer
+		err := svc.WithTally(admin, parent.ID, "", func(tv *service.Tally) error {
+			return export.Tally(&buf, format, tv.Counted, parent.ID, tv.Unit, i18n.VI, export.MetaOf(tv.Round, tv.UnitName, time.Now()))
+		})
+		if err != nil || buf.Len() < 1000 {
+			t.Fatalf("tally %s: %v (%d bytes)", format, err, buf.Len())
+		}
+	}
+	rep, r, err := svc.Report(admin, parent.ID, service.ReportQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range export.ReportFormats {
+		var buf bytes.Buffer
+		if err := export.Report(&buf, format, rep, i18n.EN, export.MetaOf(r, rep.Name, time.Now())); err != nil || buf.Len() < 500 {
+			t.Fatalf("report %s: %v (%d bytes)", format, err, buf.Len())
+		}
+		if format == "html" && !strings.Contains(buf.String(), "Đảng bộ tỉnh pb") {
+			t.Fatal("the national report's HTML names no province")
+		}
+	}
+}
+
+// TestAParentsResultGoesToAGrandparent: districts' instances under a
+// province's parent round, whose own signed result a national round
+// imports; the national figures are still those of all the ratings.
+func TestAParentsResultGoesToAGrandparent(t *testing.T) {
+	t.Parallel()
+	a, b := twoChildren(t)
+	province := resulttest.Open(t)
+	mid := imported(t, province, "pm", a, b)
+	if _, err := province.ExportResult(admin, mid.ID, "", a.Key); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("exporting a parent round still collecting: %v", err)
+	}
+	if _, err := province.CloseRound(admin, mid.ID); err != nil {
+		t.Fatal(err)
+	}
+	secret, public, _ := result.NewSigningKey()
+	key, _ := result.ParseSigningKey(secret)
+	sr, err := province.ExportResult(admin, mid.ID, "", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := result.Parse(sr.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Sources) != 2 || !f.Round.Parent || f.Anchors.Results == nil {
+		t.Fatalf("a parent's file: %d sources, parent %v, anchor %v", len(f.Sources), f.Round.Parent, f.Anchors.Results)
+	}
+	mid1 := &resulttest.Child{Svc: province, Round: mid, Root: "pm", Key: key, PublicKey: public}
+	nation := resulttest.Open(t)
+	top := resulttest.NewParent(t, nation, 2026, "tw", mid1)
+	if _, err := nation.ImportResult(admin, top.ID, sr.File, sr.Signature); err != nil {
+		t.Fatal(err)
+	}
+	rep, _, err := nation.Report(admin, top.ID, service.ReportQuery{Compare: service.NoCompare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := direct(t, "tw", a, b)
+	if rep.Total != want.Total || rep.Rated != want.Rated || rep.GoodOrBetter != want.GoodOrBetter || rep.ExcellentOfGood != want.ExcellentOfGood {
+		t.Fatalf("grandparent %+v\nwant %+v", rep.Row, want.Row)
+	}
+	// the same tally two levels up
+	v, err := nation.Tally(admin, top.ID, "pa-d01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := a.Svc.Tally(admin, a.Round.ID, "pa-d01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(v.Targets)
+	for i := range own.Targets {
+		own.Targets[i].Comments = nil
+	}
+	w, _ := json.Marshal(own.Targets)
+	if string(got) != string(w) {
+		t.Fatalf("a district's tally two levels up differs\n got %.300s\nwant %.300s", got, w)
 	}
 }
