@@ -164,8 +164,10 @@ func (r *Round) Check(a Action) error {
 			return e
 		}
 		return apperr.New(apperr.RoundClosed, "round.closed")
-	case ActReadTally:
-		return apperr.New(apperr.Sealed, "round.sealed")
+	case ActReadTally, ActReadCount:
+		if !r.Parent {
+			return apperr.New(apperr.Sealed, "round.sealed")
+		}
 	}
 	return apperr.New(apperr.Conflict, "round.not_allowed", string(a), string(r.State))
 }

@@ -33,11 +33,14 @@ var consoleActions = map[string]struct {
 	"turnout":       {"GET /console/rounds/:rid/turnout", ""},
 	"count":         {"POST /console/rounds/:rid/count", rounds.ActCount},
 	"read_tally":    {"GET /console/rounds/:rid/:file", rounds.ActReadTally},
-	"minutes":       {"GET /console/rounds/:rid/minutes", rounds.ActReadTally},
-	"receipts":      {"GET /console/rounds/:rid/receipts", rounds.ActReadTally},
+	"minutes":       {"GET /console/rounds/:rid/minutes", rounds.ActReadCount},
+	"receipts":      {"GET /console/rounds/:rid/receipts", rounds.ActReadCount},
 	"rate":          {"POST /console/rounds/:rid/ratings/:unit", rounds.ActRate},
 	"documents":     {"GET /console/rounds/:rid/documents", rounds.ActDocuments},
 	"set_documents": {"POST /console/rounds/:rid/documents", rounds.ActDocuments},
+	"register_key":  {"POST /console/rounds/:rid/signers", rounds.ActRegisterKey},
+	"import_result": {"POST /console/rounds/:rid/results", rounds.ActImportResult},
+	"export_result": {"GET /console/rounds/:rid/:file", rounds.ActExportResult},
 }
 
 // can reports whether role may do the console action name, on round r when
@@ -60,7 +63,14 @@ func (s *Server) can(role auth.Role, r *rounds.Round, name string) (bool, error)
 	if a.act == "" {
 		return true, nil
 	}
-	return r != nil && s.lifecycle.Allows(r.State, a.act), nil
+	if r == nil {
+		return false, nil
+	}
+	table := s.lifecycle
+	if r.Parent {
+		table = s.parentLifecycle
+	}
+	return table.Allows(r.State, a.act), nil
 }
 
 // Can is can for the page's user and round (templates: {{if .Can "open"}}).

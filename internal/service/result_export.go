@@ -31,9 +31,6 @@ type SignedResult struct {
 // a counted round whose report of the subtree is final, or a closed
 // parent round. It writes nothing: the same state gives the same file.
 func (s *Service) ExportResult(p auth.Principal, rid, unit string, key *result.SigningKey) (*SignedResult, error) {
-	if key == nil {
-		return nil, apperr.New(apperr.Conflict, "result.no_signing_key")
-	}
 	var f *result.File
 	err := s.store.View(func(tx *storage.Tx) (err error) {
 		f, err = s.resultFile(tx, p, rid, unit)
@@ -41,6 +38,9 @@ func (s *Service) ExportResult(p auth.Principal, rid, unit string, key *result.S
 	})
 	if err != nil {
 		return nil, err
+	}
+	if key == nil {
+		return nil, apperr.New(apperr.Conflict, "result.no_signing_key")
 	}
 	data, err := f.Encode()
 	if err != nil {

@@ -65,7 +65,9 @@ func checkParent(tx *storage.Tx, r *rounds.Round, a *parentAnchors) ([]string, e
 		a = &parentAnchors{results: map[string]string{}, keys: map[string]string{}}
 	}
 	var out []string
-	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf("round %s: ", r.ID)+fmt.Sprintf(format, args...)) }
+	bad := func(format string, args ...any) {
+		out = append(out, fmt.Sprintf("round %s: ", r.ID)+fmt.Sprintf(format, args...))
+	}
 	signers, err := tx.Signers(r.ID)
 	if err != nil {
 		return nil, err

@@ -64,7 +64,9 @@ func TestCheckNamesEditsOfAParentRound(t *testing.T) {
 			t.Fatalf("%s: check says %q, want %q", name, rep.Problems, want)
 		}
 	}
-	result := func(rb *bolt.Bucket, root string) *bolt.Bucket { return rb.Bucket([]byte("results")).Bucket([]byte(root)) }
+	result := func(rb *bolt.Bucket, root string) *bolt.Bucket {
+		return rb.Bucket([]byte("results")).Bucket([]byte(root))
+	}
 	edit("a figure", "the result of pa: differs", func(rb *bolt.Bucket) error {
 		tb := result(rb, "pa").Bucket([]byte("targets"))
 		k, v := tb.Cursor().First()

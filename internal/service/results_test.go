@@ -6,8 +6,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"ballot/internal/apperr"
 	"ballot/internal/export"
