@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -51,18 +52,31 @@ type Child struct {
 	PublicKey string
 	Units     []rounds.Unit
 	Authority auth.Principal
+	// Path is the database file; Close closes it.
+	Path  string
+	Close func()
 }
 
 // Open makes a service over a new database in a test's temporary folder.
 func Open(t testing.TB) *service.Service {
 	t.Helper()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
+	svc, _ := OpenAt(t, filepath.Join(t.TempDir(), "ballot.db"))
+	return svc
+}
+
+// OpenAt makes a service over the database at path; closing it (or the
+// test's end) closes both.
+func OpenAt(t testing.TB, path string) (*service.Service, func()) {
+	t.Helper()
+	store, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := service.New(store, service.Options{})
-	t.Cleanup(func() { svc.Close(); store.Close() })
-	return svc
+	var once sync.Once
+	done := func() { once.Do(func() { svc.Close(); store.Close() }) }
+	t.Cleanup(done)
+	return svc, done
 }
 
 // Units is the tree of s: the province, its districts (targets of the
@@ -89,7 +103,8 @@ func Units(s Spec) []rounds.Unit {
 // final, and a signing key.
 func NewChild(t testing.TB, s Spec) *Child {
 	t.Helper()
-	svc := Open(t)
+	path := filepath.Join(t.TempDir(), s.Root+".db")
+	svc, closeDB := OpenAt(t, path)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -170,7 +185,7 @@ func NewChild(t testing.TB, s Spec) *Child {
 	must(err)
 	r, err = svc.Round(r.ID)
 	must(err)
-	return &Child{Svc: svc, Round: r, Root: s.Root, Key: k, PublicKey: public, Units: units, Authority: authority}
+	return &Child{Svc: svc, Round: r, Root: s.Root, Key: k, PublicKey: public, Units: units, Authority: authority, Path: path, Close: closeDB}
 }
 
 // pickLevel leans to HTT, as ratings do: HTXS 15%, HTT 65%, HTNV 14%,
