@@ -83,6 +83,7 @@ const (
 	ActReadTally   Action = "read_tally"
 	ActDocuments   Action = "documents"  // who issues and signs the documents
 	ActReadCount   Action = "read_count" // count minutes and published receipts
+	ActCodes       Action = "codes"      // see a round's batches and turnout
 	// ActExportResult writes a subtree's signed result for a parent
 	// instance (docs/federation.md).
 	ActExportResult Action = "export_result"
@@ -91,7 +92,7 @@ const (
 // Actions lists every action.
 var Actions = []Action{ActEdit, ActExtend, ActSetKey, ActAddForm, ActImportUnits, ActAddBatch,
 	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally, ActDocuments,
-	ActReadCount, ActExportResult, ActRegisterKey, ActImportResult}
+	ActReadCount, ActCodes, ActExportResult, ActRegisterKey, ActImportResult}
 
 // Lifecycle is a state table: the states in which each action may happen.
 type Lifecycle map[Action][]State
@@ -118,6 +119,7 @@ var lifecycle = Lifecycle{
 	ActReadTally:   {Counted},
 	ActDocuments:   {Draft, Open, Closed, Counted},
 	ActReadCount:   {Counted},
+	ActCodes:       {Draft, Open, Closed, Counted},
 	// Exporting a result also needs the subtree's report to be final.
 	ActExportResult: {Counted},
 }
