@@ -66,6 +66,9 @@ func TestSignedResultsThroughTheCommandLine(t *testing.T) {
 	if err != nil || !strings.Contains(string(got), "Signature and comment signature verified") || !strings.Contains(string(got), "unit=gl") {
 		t.Fatalf("minisign -V: %v\n%s", err, got)
 	}
+	if got, err := exec.Command(tool, "-Vm", file, "-P", public).CombinedOutput(); err != nil {
+		t.Fatalf("minisign -Vm FILE -P KEY: %v\n%s", err, got)
+	}
 	changed := filepath.Join(dir, "changed.json")
 	data, _ := os.ReadFile(file)
 	os.WriteFile(changed, []byte(strings.Replace(string(data), `"level":"htnv"`, `"level":"htt"`, 1)), 0o644)

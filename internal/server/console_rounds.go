@@ -165,11 +165,14 @@ func (s *Server) consoleImportUnits(c *fiber.Ctx) error {
 
 // confirmPage asks before opening or closing.
 func (s *Server) confirmPage(c *fiber.Ctx, titleKey, noticeKey, action string) error {
-	p := newConsolePage(c, titleKey)
 	r, err := s.svc.Round(c.Params("rid"))
 	if err != nil {
 		return err
 	}
+	if r.Parent { // it collects results, not ballots
+		titleKey, noticeKey = "results."+action+"_round", "results."+action+"_explain"
+	}
+	p := newConsolePage(c, titleKey)
 	p.Round, p.Action, p.Notice = r, "/console/rounds/"+r.ID+"/"+action, i18n.M(noticeKey, r.Title).In(p.Lang)
 	return renderConsole(c, fiber.StatusOK, "confirm.html", p)
 }

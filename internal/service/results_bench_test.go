@@ -281,6 +281,12 @@ func BenchmarkNationalReport(b *testing.B) {
 		for b.Loop() {
 			report(s, rid)
 		}
+		rep, _, err := s.Report(sys, rid, ReportQuery{Compare: NoCompare})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(rep.Quota)), "quota-lines")
+		b.ReportMetric(float64(rep.Total), "targets")
 		b.ReportMetric(float64(heapQ)/1e6, fmt.Sprintf("MB-heap-%d-children", quarter))
 		b.ReportMetric(float64(heapAll)/1e6, fmt.Sprintf("MB-heap-%d-children", n))
 	})
