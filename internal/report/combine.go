@@ -3,7 +3,6 @@ package report
 import (
 	"sort"
 
-	"ballot/internal/forms"
 	"ballot/internal/tally"
 )
 
@@ -60,14 +59,7 @@ func Sum(unit, name, kind string, rows []Row) Row {
 			counts[l] += f.Count
 		}
 	}
-	r.NotRated = r.Total - r.Rated
-	r.RatedPercent, r.NotRatedPercent = figure(r.Rated, r.Total).Percent, figure(r.NotRated, r.Total).Percent
-	for _, l := range forms.Levels {
-		r.Levels[l] = figure(counts[l], r.Rated)
-	}
-	good := counts[forms.LevelHTXS] + counts[forms.LevelHTT]
-	r.GoodOrBetter = figure(good, r.Rated)
-	r.ExcellentOfGood = figure(counts[forms.LevelHTXS], good)
+	r.figures(counts)
 	return r
 }
 
@@ -142,16 +134,7 @@ func Combine(tree *tally.Tree, parts map[string]Part, round, unit, kind string, 
 			}
 		}
 	}
-	kinds := make([]string, 0, len(depth))
-	for k := range depth {
-		kinds = append(kinds, k)
-	}
-	sort.Slice(kinds, func(i, j int) bool {
-		if depth[kinds[i]] != depth[kinds[j]] {
-			return depth[kinds[i]] < depth[kinds[j]]
-		}
-		return kinds[i] < kinds[j]
-	})
+	kinds := byDepth(depth)
 	for _, k := range kinds {
 		rep.Sections = append(rep.Sections, Section{Kind: k, Total: row(unit, k), Children: children(k)})
 	}

@@ -194,16 +194,11 @@ func earlierParent(tx *storage.Tx, r *rounds.Round, unit, asked string) (*rounds
 		return &report.Compared{Round: c.ID, Title: c.Title, Year: c.Year, Final: c.State == rounds.Closed, Chosen: chosen}
 	}
 	if asked != "" {
-		c, err := tx.Round(asked)
+		c, err := askedEarlier(tx, r, asked)
 		if err != nil {
 			return nil, nil, err
 		}
-		switch {
-		case c.ID == r.ID:
-			return nil, nil, apperr.Field("compare", "report.compare_self")
-		case c.Year > r.Year:
-			return nil, nil, apperr.Field("compare", "report.compare_later", c.ID, c.Year)
-		case !c.Parent || c.Check(rounds.ActReadTally) != nil:
+		if !c.Parent || c.Check(rounds.ActReadTally) != nil {
 			return nil, nil, apperr.Field("compare", "result.compare_parent", c.ID)
 		}
 		ok, err := holds(c)

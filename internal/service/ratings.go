@@ -281,16 +281,11 @@ func earlier(tx *storage.Tx, r *rounds.Round, unit, asked string) (*report.Input
 		return in, nil
 	}
 	if asked != "" {
-		c, err := tx.Round(asked)
+		c, err := askedEarlier(tx, r, asked)
 		if err != nil {
 			return nil, nil, err
 		}
-		switch {
-		case c.ID == r.ID:
-			return nil, nil, apperr.Field("compare", "report.compare_self")
-		case c.Year > r.Year:
-			return nil, nil, apperr.Field("compare", "report.compare_later", c.ID, c.Year)
-		case c.State != rounds.Counted:
+		if c.State != rounds.Counted {
 			return nil, nil, apperr.Field("compare", "report.compare_not_counted", c.ID)
 		}
 		in, err := load(c)
@@ -345,4 +340,20 @@ func (s *Service) Ratings(rid string) (map[string]report.Rating, error) {
 		return err
 	})
 	return out, err
+}
+
+// askedEarlier is the round a report asks to be compared with, if it may
+// be: another round, not of a later year.
+func askedEarlier(tx *storage.Tx, r *rounds.Round, asked string) (*rounds.Round, error) {
+	c, err := tx.Round(asked)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.ID == r.ID:
+		return nil, apperr.Field("compare", "report.compare_self")
+	case c.Year > r.Year:
+		return nil, apperr.Field("compare", "report.compare_later", c.ID, c.Year)
+	}
+	return c, nil
 }
