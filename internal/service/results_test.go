@@ -403,3 +403,46 @@ func TestAParentsResultGoesToAGrandparent(t *testing.T) {
 		t.Fatalf("a district's tally two levels up differs\n got %.300s\nwant %.300s", got, w)
 	}
 }
+
+// TestANationalReportIsComparedWithTheYearBefore: the parent round of
+// 2026 is compared with the parent round of 2025 over the same roots: the
+// year before's national figures, their change, and the targets added and
+// gone, province by province.
+func TestANationalReportIsComparedWithTheYearBefore(t *testing.T) {
+	t.Parallel()
+	now := resulttest.NewChild(t, resulttest.Spec{Root: "pa", Districts: 2, PerDistrict: 5, Ballots: 3, Year: 2026, Seed: 1})
+	before := resulttest.NewChild(t, resulttest.Spec{Root: "pa", Districts: 2, PerDistrict: 4, Ballots: 3, Year: 2025, Seed: 5})
+	svc := resulttest.Open(t)
+	old := resulttest.NewParent(t, svc, 2025, "tw", before)
+	sr := before.Export(t, "")
+	if _, err := svc.ImportResult(admin, old.ID, sr.File, sr.Signature); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CloseRound(admin, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	cur := imported(t, svc, "tw", now)
+	rep, _, err := svc.Report(admin, cur.ID, service.ReportQuery{Kind: "grassroots"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Compared == nil || rep.Compared.Round != old.ID || !rep.Compared.Final {
+		t.Fatalf("compared with %+v, want %s", rep.Compared, old.ID)
+	}
+	s := rep.Sections[0]
+	was := direct(t, "tw", before)
+	if s.Previous.Total != 8 || s.Previous.Rated != was.Sections[len(was.Sections)-1].Total.Rated || s.Change.Total != 2 {
+		t.Fatalf("previous %+v, change %+v", s.Previous, s.Change)
+	}
+	if len(s.Added) != 2 || s.Added[0].ID != "pa-c01005" || len(s.Gone) != 0 {
+		t.Fatalf("added %v, gone %v", s.Added, s.Gone)
+	}
+	if !strings.Contains(rep.Summary["vi"][0], "so với năm 2025") {
+		t.Fatalf("the paragraph does not compare: %s", rep.Summary["vi"][0])
+	}
+	// inside the province: the province's own comparison
+	inside, _, err := svc.Report(admin, cur.ID, service.ReportQuery{Unit: "pa", Kind: "grassroots"})
+	if err != nil || inside.Sections[0].Previous == nil || len(inside.Sections[0].Added) != 2 {
+		t.Fatalf("inside the province: %v %+v", err, inside.Sections[0])
+	}
+}
