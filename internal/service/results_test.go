@@ -129,8 +129,20 @@ func TestTheNationalReportIsTheSumOfTheChildren(t *testing.T) {
 	}
 }
 
-// refused checks an import fails with code and changes nothing.
-func refused(t *testing.T, svc *service.Service, rid string, data, sig []byte, code apperr.Code, why string) {
+// reason is the message key of err, inside a field error's wrapping.
+func reason(err error) string {
+	m := apperr.Wrap(err).Msg
+	if m.Key == "invalid.field" && len(m.Args) == 2 {
+		if inner, ok := m.Args[1].(i18n.Msg); ok {
+			return inner.Key
+		}
+	}
+	return m.Key
+}
+
+// refused checks an import fails with code for the reason named by the
+// message key, and changes nothing.
+func refused(t *testing.T, svc *service.Service, rid string, data, sig []byte, code apperr.Code, key, why string) {
 	t.Helper()
 	before, _ := svc.AuditHead()
 	was, _ := svc.Results(rid)
@@ -138,8 +150,8 @@ func refused(t *testing.T, svc *service.Service, rid string, data, sig []byte, c
 	if err == nil {
 		t.Fatalf("%s: imported", why)
 	}
-	if got := apperr.CodeOf(err); got != code {
-		t.Fatalf("%s: %v (code %s, want %s)", why, err, got, code)
+	if got := apperr.CodeOf(err); got != code || reason(err) != key {
+		t.Fatalf("%s: %v (code %s, want %s; reason %s, want %s)", why, err, got, code, reason(err), key)
 	}
 	for _, l := range i18n.Langs {
 		if msg := apperr.Wrap(err).Msg.In(l); msg == "" || msg == apperr.Wrap(err).Msg.Key {
@@ -185,22 +197,22 @@ func TestABadResultIsRefusedWholeAndSaysWhy(t *testing.T) {
 	tampered := slices.Clone(sa.File)
 	i := len(tampered) / 2
 	tampered[i] ^= 0x01
-	refused(t, svc, parent.ID, tampered, sa.Signature, apperr.Invalid, "a tampered byte")
+	refused(t, svc, parent.ID, tampered, sa.Signature, apperr.Invalid, "result.signature_bad", "a tampered byte")
 
 	// a's file signed with b's key: b's key is registered for pb
-	refused(t, svc, parent.ID, sa.File, b.Key.Sign(sa.File, "b"), apperr.Invalid, "a wrong key")
+	refused(t, svc, parent.ID, sa.File, b.Key.Sign(sa.File, "b"), apperr.Invalid, "result.wrong_root", "a wrong key")
 	// signed with a key nobody registered
 	secret, _, _ := result.NewSigningKey()
 	stranger, _ := result.ParseSigningKey(secret)
-	refused(t, svc, parent.ID, sa.File, stranger.Sign(sa.File, "x"), apperr.Invalid, "an unregistered key")
+	refused(t, svc, parent.ID, sa.File, stranger.Sign(sa.File, "x"), apperr.Invalid, "result.key_unknown", "an unregistered key")
 
 	data, sig := resigned(t, a, sa, func(f *result.File) {
 		f.Units = append(f.Units, rounds.Unit{ID: "elsewhere", Name: "Tỉnh khác", Kind: "province"})
 	})
-	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "a unit outside the registered root")
+	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "result.outside_root", "a unit outside the registered root")
 
 	sc := c.Export(t, "")
-	refused(t, svc, parent.ID, sc.File, sc.Signature, apperr.Invalid, "a child with a different form hash")
+	refused(t, svc, parent.ID, sc.File, sc.Signature, apperr.Invalid, "result.form_hash", "a child with a different form hash")
 
 	data, sig = resigned(t, a, sa, func(f *result.File) {
 		for i := range f.Targets {
@@ -212,18 +224,18 @@ func TestABadResultIsRefusedWholeAndSaysWhy(t *testing.T) {
 		}
 		t.Fatal("no withheld target in the child")
 	})
-	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "a withheld figure shown")
+	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "result.withheld_shown", "a withheld figure shown")
 
 	data, sig = resigned(t, a, sa, func(f *result.File) { f.Ratings[0].Level = "htxs"; f.Ratings[1].Level = "htxs" })
-	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "a report that does not match its ratings")
+	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "result.report", "a report that does not match its ratings")
 
 	// the real file goes in; then the same again, and an older one, are replays
 	if _, err := svc.ImportResult(admin, parent.ID, sa.File, sa.Signature); err != nil {
 		t.Fatal(err)
 	}
-	refused(t, svc, parent.ID, sa.File, sa.Signature, apperr.Conflict, "the same sequence again")
+	refused(t, svc, parent.ID, sa.File, sa.Signature, apperr.Conflict, "result.sequence_old", "the same sequence again")
 	older, oldSig := resigned(t, a, sa, func(f *result.File) { f.Sequence-- })
-	refused(t, svc, parent.ID, older, oldSig, apperr.Conflict, "a replayed older sequence")
+	refused(t, svc, parent.ID, older, oldSig, apperr.Conflict, "result.sequence_old", "a replayed older sequence")
 
 	// b's file claiming one of a's units
 	sb := b.Export(t, "")
@@ -235,7 +247,7 @@ func TestABadResultIsRefusedWholeAndSaysWhy(t *testing.T) {
 			}
 		}
 	})
-	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "a unit of another child")
+	refused(t, svc, parent.ID, data, sig, apperr.Invalid, "result.unit_elsewhere", "a unit of another child")
 
 	// a newer one replaces the old, audited
 	newer, newSig := resigned(t, a, sa, func(f *result.File) { f.Sequence += 5 })
