@@ -102,3 +102,24 @@ func TestSignedResultsThroughTheCommandLine(t *testing.T) {
 		t.Fatalf("report of the parent: exit %d %s%s", code, out, errOut)
 	}
 }
+
+// TestAServerStartsOverAParentRoundCollectingResults: an open parent
+// round takes no ballots, so starting makes it no data key (it has no
+// round key to wrap one to) and the server starts and serves it.
+func TestAServerStartsOverAParentRoundCollectingResults(t *testing.T) {
+	t.Parallel()
+	child := resulttest.NewChild(t, resulttest.Spec{Root: "gl", Districts: 1, PerDistrict: 3, Ballots: 3, Year: 2026, Seed: 8})
+	db := filepath.Join(t.TempDir(), "parent.db")
+	svc, closeDB := resulttest.OpenAt(t, db)
+	resulttest.NewParent(t, svc, 2026, "tw", child)
+	closeDB()
+	m, out := startMain(t, db, nil)
+	defer m.Close()
+	tok := tokenRE.FindStringSubmatch(out)
+	if tok == nil {
+		t.Fatalf("no token in %q", out)
+	}
+	if st, r := api(t, "GET", "http://"+m.ln.Addr().String()+"/api/v1/rounds/r1/results", tok[1], nil); st != 200 || len(r["children"].([]any)) != 1 {
+		t.Fatalf("results of the parent round: %d %v", st, r)
+	}
+}
