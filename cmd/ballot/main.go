@@ -32,7 +32,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "[--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…] [--tls-cert FILE --tls-key FILE | --acme-domain NAME] [--redirect-http HOST:PORT] [--backup-dir DIR [--backup-every 1h] [--backup-keep 48]] [--committee-key-required] [--pprof HOST:PORT]",
+		{"serve", "[--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…] [--tls-cert FILE --tls-key FILE | --acme-domain NAME] [--redirect-http HOST:PORT] [--backup-dir DIR [--backup-every 1h] [--backup-keep 48]] [--committee-key-required] [--signing-key FILE] [--pprof HOST:PORT]",
 			"Runs the service: participants' pages, the console and the JSON API.", serveCmd(false)},
 		{"demo", "[--db PATH] [--addr HOST:PORT] (and every flag of serve)",
 			"Runs the service on a demo database seeded with a province-sized round.", serveCmd(true)},
@@ -40,8 +40,8 @@ func init() {
 			"Adds a console user and prints its one-time password alone on standard output.", offline(runUserAdd)},
 		{"token create", "--db PATH --user NAME",
 			"Makes an API token for a user and prints it alone on standard output.", offline(runTokenCreate)},
-		{"keygen", "[--out FILE]",
-			"Makes a round key pair: prints the public line, then the secret line (or writes the secret to FILE).", offline(runKeygen)},
+		{"keygen", "[--out FILE] [--sign]",
+			"Makes a round key pair: prints the public line, then the secret line (or writes the secret to FILE); --sign makes a signing key for results instead (--out required).", offline(runKeygen)},
 		{"check", "--db PATH [--anchor HASH]",
 			"Checks the file's consistency, each round against its state, and the audit hash chain.", offline(runCheck)},
 		{"count", "--db PATH --round ID --key-file FILE [--verify]",
@@ -54,6 +54,12 @@ func init() {
 			"Writes a counted round's count minutes (of a unit's subtree, or the unit alone with --only).", offline(runMinutes)},
 		{"documents", "--db PATH --round ID [--set JSON|@FILE]",
 			"Shows the settings of a round's printed documents (issuing body, place, signers), or merges --set into them.", offline(runDocuments)},
+		{"export-result", "--db PATH --round ID [--unit ID] --key-file FILE [--out FILE]",
+			"Writes the signed result of a final round's subtree for a parent instance: FILE and FILE.minisig.", offline(runExportResult)},
+		{"import-result", "--db PATH --round ID --file FILE [--signature FILE.minisig]",
+			"Imports a child's signed result into a parent round.", offline(runImportResult)},
+		{"register-key", "--db PATH --round ID --unit ID --public-key KEY",
+			"Registers a child root's signing key in a parent round.", offline(runRegisterKey)},
 		{"backup", "--out FILE (--db PATH | --url URL --token TOKEN)",
 			"Writes a checked hot copy of a database, offline or from a running server.", offline(runBackup)},
 		{"restore", "--from FILE --db PATH [--force]",
@@ -79,6 +85,7 @@ var environment = [][2]string{
 	{"BALLOT_BACKUP_KEEP", "--backup-keep"},
 	{"BALLOT_COMMITTEE_KEY_REQUIRED", "--committee-key-required (true)"},
 	{"BALLOT_PPROF", "--pprof"},
+	{"BALLOT_SIGNING_KEY", "--signing-key"},
 	{"BALLOT_TOKEN", "--token of backup"},
 }
 

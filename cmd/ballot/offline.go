@@ -88,8 +88,12 @@ func runTokenCreate(args []string, stdout, stderr io.Writer) error {
 func runKeygen(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("keygen", stdout, stderr, args)
 	out := fs.String("out", "", "write the secret key to this file (mode 0600) instead of standard output")
+	sign := fs.Bool("sign", false, "make a minisign key for signing results (docs/federation.md) instead of a round key")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *sign {
+		return signingKeygen(*out, stdout)
 	}
 	kp, err := seal.GenerateKeyPair()
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"ballot/internal/demo"
+	"ballot/internal/result"
 	"ballot/internal/server"
 	"ballot/internal/service"
 	"ballot/internal/storage"
@@ -54,6 +55,8 @@ type Main struct {
 	// CommitteeKeyRequired: every new round's public key must be set by a
 	// counting-committee user; no admin ever sees a private key.
 	CommitteeKeyRequired bool
+	// SigningKey signs this instance's results for a parent instance.
+	SigningKey *result.SigningKey
 
 	ln, plainLn net.Listener
 	tlsConfig   *tls.Config
@@ -119,7 +122,7 @@ func (m *Main) Open() error {
 			return err
 		}
 	}
-	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies, PublicURL: m.PublicURL, TLS: m.tlsConfig != nil})
+	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies, PublicURL: m.PublicURL, TLS: m.tlsConfig != nil, SigningKey: m.SigningKey})
 	ln := m.ln
 	if m.tlsConfig != nil {
 		ln = tls.NewListener(ln, m.tlsConfig)
@@ -265,6 +268,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	backupEvery := fs.String("backup-every", envOr("BALLOT_BACKUP_EVERY", "1h"), "how often to take a scheduled backup")
 	backupKeep := fs.String("backup-keep", envOr("BALLOT_BACKUP_KEEP", "48"), "how many scheduled backups to keep")
 	committeeKey := fs.Bool("committee-key-required", envOr("BALLOT_COMMITTEE_KEY_REQUIRED", "") == "true", "every new round's public key must be set by a counting-committee user (no admin sees a private key)")
+	signing := fs.String("signing-key", envOr("BALLOT_SIGNING_KEY", ""), "sign results for a parent instance with this key file (ballot keygen --sign; default: none)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -277,6 +281,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	var err error
 	if m.TrustedProxies, err = server.ParseProxies(*proxies); err != nil {
 		return err
+	}
+	if *signing != "" {
+		if m.SigningKey, err = readSigningKey(*signing); err != nil {
+			return err
+		}
 	}
 	if *backupDir != "" {
 		m.Backups.Dir = *backupDir

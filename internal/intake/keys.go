@@ -49,7 +49,7 @@ func (in *Intake) MakeKeys() error {
 	err := in.store.View(func(tx *storage.Tx) error {
 		all, err := tx.Rounds()
 		for _, r := range all {
-			if r.State == rounds.Open {
+			if r.Check(rounds.ActSubmit) == nil { // open, taking ballots
 				open = append(open, r)
 			}
 		}

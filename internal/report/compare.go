@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -48,29 +47,10 @@ type Delta struct {
 // same kind in the subtree of the same unit in an earlier round (unit ids
 // are stable across rounds), their change, and the targets added and gone.
 func (in *Input) Compare(rep *Report, prev *Input, c Compared) {
-	rep.Compared = &c
-	for i := range rep.Sections {
-		s := &rep.Sections[i]
-		p := prev.row(rep.Unit, s.Kind, false)
-		s.Previous = &p
-		s.Change = change(s.Total, p)
-		s.Added, s.Gone = []UnitRef{}, []UnitRef{}
-		now := targetsOf(in.Tree, rep.Unit, s.Kind)
-		before := targetsOf(prev.Tree, rep.Unit, s.Kind)
-		for id, name := range now {
-			if _, ok := before[id]; !ok {
-				s.Added = append(s.Added, UnitRef{id, name})
-			}
-		}
-		for id, name := range before {
-			if _, ok := now[id]; !ok {
-				s.Gone = append(s.Gone, UnitRef{id, name})
-			}
-		}
-		byID := func(l []UnitRef) { sort.Slice(l, func(i, j int) bool { return l[i].ID < l[j].ID }) }
-		byID(s.Added)
-		byID(s.Gone)
-	}
+	rep.CompareWith(c, func(kind string) Row { return prev.row(rep.Unit, kind, false) },
+		func(kind string) (added, gone []UnitRef) {
+			return Moved(targetsOf(in.Tree, rep.Unit, kind), targetsOf(prev.Tree, rep.Unit, kind))
+		})
 }
 
 // targetsOf lists the names of the targets of kind strictly below unit.

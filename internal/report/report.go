@@ -117,6 +117,13 @@ func (in *Input) row(id, kind string, self bool) Row {
 			counts[rt.Level]++
 		}
 	})
+	r.figures(counts)
+	return r
+}
+
+// figures fills r's percentages and levels from its total, rated and the
+// count of each level: each rounded half-up from the exact fraction.
+func (r *Row) figures(counts map[string]int) {
 	r.NotRated = r.Total - r.Rated
 	r.RatedPercent, r.NotRatedPercent = figure(r.Rated, r.Total).Percent, figure(r.NotRated, r.Total).Percent
 	for _, l := range forms.Levels {
@@ -125,7 +132,6 @@ func (in *Input) row(id, kind string, self bool) Row {
 	good := counts[forms.LevelHTXS] + counts[forms.LevelHTT]
 	r.GoodOrBetter = figure(good, r.Rated)
 	r.ExcellentOfGood = figure(counts[forms.LevelHTXS], good)
-	return r
 }
 
 // children lists the rows of unit's children that have targets of kind.
@@ -141,20 +147,10 @@ func (in *Input) children(unit, kind string) []Row {
 
 // kinds lists the kinds of the targets strictly below unit, those met
 // nearest the top first (district-level before grassroots), then by id.
-func (in *Input) kinds(unit string) []string {
-	depth := map[string]int{}
-	var walk func(id string, d int)
-	walk = func(id string, d int) {
-		for _, c := range in.Tree.Children(id) {
-			if c.IsTarget() {
-				if old, ok := depth[c.Kind]; !ok || d < old {
-					depth[c.Kind] = d
-				}
-			}
-			walk(c.ID, d+1)
-		}
-	}
-	walk(unit, 0)
+func (in *Input) kinds(unit string) []string { return byDepth(in.depths(unit)) }
+
+// byDepth lists the kinds of depth, the least deep first, then by id.
+func byDepth(depth map[string]int) []string {
 	kinds := make([]string, 0, len(depth))
 	for k := range depth {
 		kinds = append(kinds, k)

@@ -55,6 +55,9 @@ type Round struct {
 	OpenedAt     *time.Time `json:"opened_at,omitempty"`
 	ClosedAt     *time.Time `json:"closed_at,omitempty"`
 	CountedAt    *time.Time `json:"counted_at,omitempty"`
+	// Parent: the round combines the signed results of child instances
+	// (docs/federation.md) and follows ParentLifecycle.
+	Parent bool `json:"parent,omitempty"`
 	// Documents is who issues and signs the round's printed documents.
 	Documents Documents `json:"documents"`
 }
@@ -78,13 +81,19 @@ const (
 	ActCount       Action = "count"
 	ActRate        Action = "rate" // ratings, caps, final report
 	ActReadTally   Action = "read_tally"
-	ActDocuments   Action = "documents" // who issues and signs the documents
-	ActVerify      Action = "verify"    // recount to compare, changing nothing
+	ActDocuments   Action = "documents"  // who issues and signs the documents
+	ActVerify      Action = "verify"     // recount to compare, changing nothing
+	ActReadCount   Action = "read_count" // count minutes and published receipts
+	ActCodes       Action = "codes"      // see a round's batches and turnout
+	// ActExportResult writes a subtree's signed result for a parent
+	// instance (docs/federation.md).
+	ActExportResult Action = "export_result"
 )
 
 // Actions lists every action.
 var Actions = []Action{ActEdit, ActExtend, ActSetKey, ActAddForm, ActImportUnits, ActAddBatch,
-	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally, ActDocuments, ActVerify}
+	ActRevoke, ActShowCodes, ActOpen, ActClose, ActSubmit, ActCount, ActRate, ActReadTally, ActDocuments,
+	ActVerify, ActReadCount, ActCodes, ActExportResult, ActRegisterKey, ActImportResult}
 
 // Lifecycle is a state table: the states in which each action may happen.
 type Lifecycle map[Action][]State
@@ -111,6 +120,10 @@ var lifecycle = Lifecycle{
 	ActReadTally:   {Counted},
 	ActDocuments:   {Draft, Open, Closed, Counted},
 	ActVerify:      {Counted},
+	ActReadCount:   {Counted},
+	ActCodes:       {Draft, Open, Closed, Counted},
+	// Exporting a result also needs the subtree's report to be final.
+	ActExportResult: {Counted},
 }
 
 // StandardLifecycle returns a copy of the state table every round follows,
@@ -130,9 +143,18 @@ func (l Lifecycle) Allows(s State, a Action) bool { return slices.Contains(l[a],
 // Allows reports whether a round in state s permits a.
 func Allows(s State, a Action) bool { return lifecycle.Allows(s, a) }
 
+// Lifecycle is the state table r follows: a parent round's own, or the
+// standard one.
+func (r *Round) Lifecycle() Lifecycle {
+	if r.Parent {
+		return parentLifecycle
+	}
+	return lifecycle
+}
+
 // Check returns nil if r's state permits a, or the error the API answers.
 func (r *Round) Check(a Action) error {
-	if Allows(r.State, a) {
+	if r.Lifecycle().Allows(r.State, a) {
 		return nil
 	}
 	switch a {
@@ -146,8 +168,10 @@ func (r *Round) Check(a Action) error {
 			return e
 		}
 		return apperr.New(apperr.RoundClosed, "round.closed")
-	case ActReadTally:
-		return apperr.New(apperr.Sealed, "round.sealed")
+	case ActReadTally, ActReadCount:
+		if !r.Parent {
+			return apperr.New(apperr.Sealed, "round.sealed")
+		}
 	}
 	return apperr.New(apperr.Conflict, "round.not_allowed", string(a), string(r.State))
 }
@@ -170,6 +194,7 @@ type NewRound struct {
 	ClosesAt     *time.Time `json:"closes_at"`
 	MinGroupSize *int       `json:"min_group_size" validate:"omitempty,gte=3,lte=1000"`
 	CommitteeKey bool       `json:"committee_key_required"`
+	Parent       bool       `json:"parent"`
 	Documents    Documents  `json:"documents"`
 }
 
@@ -179,7 +204,7 @@ func New(in NewRound, now time.Time) (*Round, error) {
 		return nil, err
 	}
 	r := &Round{Title: in.Title, Year: in.Year, MinGroupSize: DefaultMinGroupSize, State: Draft, CreatedAt: now.UTC(),
-		CommitteeKey: in.CommitteeKey, Documents: in.Documents}
+		CommitteeKey: in.CommitteeKey, Parent: in.Parent, Documents: in.Documents}
 	if in.MinGroupSize != nil {
 		r.MinGroupSize = *in.MinGroupSize
 	}

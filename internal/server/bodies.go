@@ -45,6 +45,8 @@ var bodyLimits = map[string]int{
 	"POST /console/rounds/:rid/units":       uploadBody,
 	"POST /console/rounds/:rid/ratings":     uploadBody,
 	"POST /console/rounds/:rid/batches.csv": uploadBody,
+	"POST /api/v1/rounds/:rid/results":      uploadBody,
+	"POST /console/rounds/:rid/results":     uploadBody,
 }
 
 // bodyLimit is the most a route's body may hold.

@@ -26,19 +26,22 @@ var consoleActions = map[string]struct {
 	"import_units":  {"POST /console/rounds/:rid/units", rounds.ActImportUnits},
 	"open":          {"POST /console/rounds/:rid/open", rounds.ActOpen},
 	"close":         {"POST /console/rounds/:rid/close", rounds.ActClose},
-	"codes":         {"GET /console/rounds/:rid/codes", ""},
+	"codes":         {"GET /console/rounds/:rid/codes", rounds.ActCodes},
 	"add_batch":     {"POST /console/rounds/:rid/plan", rounds.ActAddBatch},
 	"revoke":        {"POST /console/rounds/:rid/batches/:bid/revoke", rounds.ActRevoke},
 	"show_codes":    {"GET /console/rounds/:rid/slips", rounds.ActShowCodes},
-	"turnout":       {"GET /console/rounds/:rid/turnout", ""},
+	"turnout":       {"GET /console/rounds/:rid/turnout", rounds.ActCodes},
 	"count":         {"POST /console/rounds/:rid/count", rounds.ActCount},
 	"verify":        {"POST /console/rounds/:rid/verify", rounds.ActVerify},
 	"read_tally":    {"GET /console/rounds/:rid/:file", rounds.ActReadTally},
-	"minutes":       {"GET /console/rounds/:rid/minutes", rounds.ActReadTally},
-	"receipts":      {"GET /console/rounds/:rid/receipts", rounds.ActReadTally},
+	"minutes":       {"GET /console/rounds/:rid/minutes", rounds.ActReadCount},
+	"receipts":      {"GET /console/rounds/:rid/receipts", rounds.ActReadCount},
 	"rate":          {"POST /console/rounds/:rid/ratings/:unit", rounds.ActRate},
 	"documents":     {"GET /console/rounds/:rid/documents", rounds.ActDocuments},
 	"set_documents": {"POST /console/rounds/:rid/documents", rounds.ActDocuments},
+	"register_key":  {"POST /console/rounds/:rid/signers", rounds.ActRegisterKey},
+	"import_result": {"POST /console/rounds/:rid/results", rounds.ActImportResult},
+	"export_result": {"GET /console/rounds/:rid/:file", rounds.ActExportResult},
 }
 
 // roundRules are the rules a round itself holds beyond the state table,
@@ -67,7 +70,14 @@ func (s *Server) can(role auth.Role, r *rounds.Round, name string) (bool, error)
 	if a.act == "" {
 		return true, nil
 	}
-	if r == nil || !s.lifecycle.Allows(r.State, a.act) {
+	if r == nil {
+		return false, nil
+	}
+	table := s.lifecycle
+	if r.Parent {
+		table = s.parentLifecycle
+	}
+	if !table.Allows(r.State, a.act) {
 		return false, nil
 	}
 	own, ok := roundRules[name]

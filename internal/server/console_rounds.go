@@ -24,7 +24,7 @@ var notices = map[string]string{
 	"created": "console.notice_created", "form": "console.notice_form", "units": "console.notice_units",
 	"opened": "console.notice_opened", "closed": "console.notice_closed", "counted": "console.notice_counted",
 	"revoked": "console.notice_revoked", "saved": "console.notice_saved", "made": "console.notice_made",
-	"unchanged": "console.notice_unchanged",
+	"unchanged": "console.notice_unchanged", "signer": "results.notice_signer",
 }
 
 func (s *Server) roundPath(rid, notice string, lang i18n.Lang) string {
@@ -40,7 +40,7 @@ func (s *Server) newRoundPage(c *fiber.Ctx) error {
 func (s *Server) consoleCreateRound(c *fiber.Ctx) error {
 	p := newConsolePage(c, "console.new_round")
 	year, _ := strconv.Atoi(c.FormValue("year"))
-	r, err := s.svc.CreateRound(principal(c), rounds.NewRound{Title: strings.TrimSpace(c.FormValue("title")), Year: year})
+	r, err := s.svc.CreateRound(principal(c), rounds.NewRound{Title: strings.TrimSpace(c.FormValue("title")), Year: year, Parent: c.FormValue("parent") == "1"})
 	if err != nil {
 		p.Error, p.Name, p.Year = apperr.Wrap(err).Msg.In(p.Lang), c.FormValue("title"), year
 		return renderConsole(c, fiber.StatusBadRequest, "round_new.html", p)
@@ -56,6 +56,10 @@ type roundView struct {
 	Templates []forms.Form
 	// Preview lists the first rows of a checked unit file.
 	Preview []string
+	// Results are a parent round's children (docs/federation.md).
+	Results *resultsView
+	// CanSign: the server has a key to sign results with.
+	CanSign bool
 }
 
 // roundPage shows a round; err, when set, is shown with its row errors.
@@ -72,7 +76,7 @@ func (s *Server) roundPageWith(c *fiber.Ctx, shown error, notice string, preview
 		return err
 	}
 	p.Round, p.Title, p.Notice = r, r.Title, notice
-	v := &roundView{Preview: preview}
+	v := &roundView{Preview: preview, CanSign: s.signingKey != nil}
 	for _, id := range forms.TemplateIDs() {
 		f, _ := forms.Template(id)
 		v.Templates = append(v.Templates, f)
@@ -85,6 +89,18 @@ func (s *Server) roundPageWith(c *fiber.Ctx, shown error, notice string, preview
 		return err
 	}
 	v.Forms = fs
+	if r.Parent {
+		list, err := s.svc.Results(rid)
+		if err != nil {
+			return err
+		}
+		v.Results = &resultsView{Children: list}
+		for _, c := range list {
+			if c.Imported != nil {
+				v.Results.Imported++
+			}
+		}
+	}
 	if key, ok := notices[c.Query("notice")]; ok && p.Notice == "" {
 		p.Notice = i18n.M(key).In(p.Lang)
 	}
@@ -149,11 +165,14 @@ func (s *Server) consoleImportUnits(c *fiber.Ctx) error {
 
 // confirmPage asks before opening or closing.
 func (s *Server) confirmPage(c *fiber.Ctx, titleKey, noticeKey, action string) error {
-	p := newConsolePage(c, titleKey)
 	r, err := s.svc.Round(c.Params("rid"))
 	if err != nil {
 		return err
 	}
+	if r.Parent { // it collects results, not ballots
+		titleKey, noticeKey = "results."+action+"_round", "results."+action+"_explain"
+	}
+	p := newConsolePage(c, titleKey)
 	p.Round, p.Action, p.Notice = r, "/console/rounds/"+r.ID+"/"+action, i18n.M(noticeKey, r.Title).In(p.Lang)
 	return renderConsole(c, fiber.StatusOK, "confirm.html", p)
 }
@@ -263,6 +282,8 @@ func (s *Server) consoleFile(c *fiber.Ctx) error {
 		return s.tally(c)
 	case "report":
 		return s.report(c)
+	case "result":
+		return s.result(c)
 	}
 	return apperr.New(apperr.NotFound, "not_found.route")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"ballot/internal/auth"
+	"ballot/internal/result"
 	"ballot/internal/rounds"
 	"ballot/internal/service"
 )
@@ -60,6 +61,12 @@ type Config struct {
 	// ReadTimeout bounds reading one request, so slow clients cannot hold
 	// connections (default 30 s).
 	ReadTimeout time.Duration
+	// ParentLifecycle is the state table of parent rounds the console asks
+	// (default rounds.ParentLifecycle).
+	ParentLifecycle rounds.Lifecycle
+	// SigningKey signs this instance's results for a parent (serve
+	// --signing-key); without it none are signed.
+	SigningKey *result.SigningKey
 }
 
 // Server is the HTTP application.
@@ -77,6 +84,8 @@ type Server struct {
 	proxies                proxies
 	tls                    bool
 	lifecycle              rounds.Lifecycle
+	parentLifecycle        rounds.Lifecycle
+	signingKey             *result.SigningKey
 }
 
 // New builds the application over svc.
@@ -93,8 +102,11 @@ func New(svc *service.Service, cfg Config) *Server {
 	if cfg.Lifecycle == nil {
 		cfg.Lifecycle = rounds.StandardLifecycle()
 	}
+	if cfg.ParentLifecycle == nil {
+		cfg.ParentLifecycle = rounds.ParentLifecycle()
+	}
 	s := &Server{svc: svc, log: cfg.Log, rules: map[string]Access{}, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
-		proxies: cfg.TrustedProxies, tls: cfg.TLS, lifecycle: cfg.Lifecycle,
+		proxies: cfg.TrustedProxies, tls: cfg.TLS, lifecycle: cfg.Lifecycle, parentLifecycle: cfg.ParentLifecycle, signingKey: cfg.SigningKey,
 		guesses: newThrottle(cfg.GuessLimit, cfg.GuessWindow, cfg.Clients, cfg.Now), bodies: newBodies()}
 	s.signins, s.signinsOfUser = newSigninThrottles(cfg.Clients, cfg.Now)
 	fc := fiber.Config{
@@ -191,6 +203,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/console/rounds/:rid/receipts", everyone, s.consoleReceipts)
 	s.handle("GET", "/console/rounds/:rid/documents", Console(auth.Admin, auth.Authority), s.consoleDocuments)
 	s.handle("POST", "/console/rounds/:rid/documents", consoleAdmin, s.consoleSetDocuments)
+	s.handle("POST", "/console/rounds/:rid/signers", consoleAdmin, s.consoleSetSigner)
+	s.handle("POST", "/console/rounds/:rid/results", consoleAdmin, s.consoleImportResult)
 	s.handle("GET", "/console/rounds/:rid/:file", consoleReaders, s.consoleFile)
 	s.handle("GET", "/console/audit", consoleAdmin, s.auditPage)
 	s.handle("GET", "/console/users", consoleAdmin, s.consoleUsers)
@@ -225,6 +239,10 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/rounds/:rid/report/final", authority, s.markFinal)
 	s.handle("GET", "/api/v1/rounds/:rid/report", Roles(auth.Admin, auth.Authority), s.report)
 	s.handle("GET", "/api/v1/rounds/:rid/minutes", Roles(auth.Admin, auth.Authority), s.minutes)
+	s.handle("GET", "/api/v1/rounds/:rid/result", Roles(auth.Admin, auth.Authority), s.result)
+	s.handle("GET", "/api/v1/rounds/:rid/results", Roles(auth.Admin, auth.Authority), s.listResults)
+	s.handle("POST", "/api/v1/rounds/:rid/results", admin, s.importResult)
+	s.handle("PUT", "/api/v1/rounds/:rid/signers/:unit", admin, s.setSigner)
 	s.handle("POST", "/api/v1/ballots", anyone, s.submitBallots)
 	s.handle("GET", "/api/v1/audit", admin, s.getAudit)
 	s.handle("GET", "/api/v1/backup", admin, s.backup)

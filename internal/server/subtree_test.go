@@ -45,6 +45,8 @@ func TestAnAuthorityOfAnotherSubtreeIsRefused(t *testing.T) {
 		"GET /api/v1/rounds/:rid/tally":         {send: api("GET", r+"/tally?unit=c1", nil), want: 403},
 		"GET /api/v1/rounds/:rid/report":        {send: api("GET", r+"/report?unit=c1", nil), want: 403},
 		"GET /api/v1/rounds/:rid/minutes":       {send: api("GET", r+"/minutes?unit=c1", nil), want: 403},
+		"GET /api/v1/rounds/:rid/result":        {send: api("GET", r+"/result?unit=c1", nil), want: 403},
+		"GET /api/v1/rounds/:rid/results":       {why: "a parent round's children and their keys are not per unit"},
 		"PUT /api/v1/rounds/:rid/ratings/:unit": {send: api("PUT", r+"/ratings/c1", map[string]string{"level": "htt"}), want: 403},
 		"POST /api/v1/rounds/:rid/ratings": {send: func() resp {
 			return e.do("POST", r+"/ratings", tok, "unit,level\nc1,htt\n", "Content-Type", "text/csv")

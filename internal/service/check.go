@@ -50,10 +50,22 @@ func (s *Service) Check(anchor string) (*CheckReport, error) {
 		if err != nil {
 			return err
 		}
+		parents, err := readParentAnchors(tx)
+		if err != nil {
+			return err
+		}
 		for i := range rs {
 			problems, err := checkRound(tx, &rs[i])
 			if err != nil {
 				return err
+			}
+			if rs[i].Parent {
+				edits, err := checkParent(tx, &rs[i], parents[rs[i].ID])
+				if err != nil {
+					return err
+				}
+				rep.Problems = append(rep.Problems, append(problems, edits...)...)
+				continue
 			}
 			a := anchored[rs[i].ID]
 			if a == nil {

@@ -84,11 +84,24 @@ type MinutesForm struct {
 // which must be a target. Without a unit they cover the round, or an
 // authority's subtree.
 func (s *Service) Minutes(p auth.Principal, rid, unit string, only bool) (*Minutes, error) {
+	var m *Minutes
+	err := s.store.View(func(tx *storage.Tx) (err error) {
+		m, err = s.minutesIn(tx, p, rid, unit, only)
+		return err
+	})
+	return m, err
+}
+
+// minutesIn is Minutes within tx.
+func (s *Service) minutesIn(tx *storage.Tx, p auth.Principal, rid, unit string, only bool) (*Minutes, error) {
 	m := &Minutes{FormHashes: map[string]string{}, Targets: []MinutesRow{}, Forms: []MinutesForm{}, Generated: s.now().UTC()}
-	err := s.store.View(func(tx *storage.Tx) error {
+	err := func() error {
 		r, c, err := s.counted(tx, rid)
 		if err != nil {
 			return err
+		}
+		if err := r.Check(rounds.ActReadCount); err != nil {
+			return err // a parent round's minutes are its children's
 		}
 		if unit, err = scope(p, c.Tree, unit); err != nil {
 			return err
@@ -209,11 +222,11 @@ func (s *Service) Minutes(p auth.Principal, rid, unit string, only bool) (*Minut
 			return err
 		}
 		m.Closing, m.Count = a.sealed.public(), a.counted.public()
-		return tx.AuditEntries(0, func(e audit.Entry) (bool, error) {
+		return tx.AuditEntriesBack(0, func(e audit.Entry) (bool, error) {
 			m.AuditHead, m.AuditSeq = e.Hash, e.Seq
-			return true, nil
+			return false, nil
 		})
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}

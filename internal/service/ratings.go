@@ -228,6 +228,13 @@ func (s *Service) Report(p auth.Principal, rid string, q ReportQuery) (*report.R
 	err := s.store.View(func(tx *storage.Tx) error {
 		var in *report.Input
 		var err error
+		if r, err = tx.Round(rid); err != nil {
+			return err
+		}
+		if r.Parent {
+			rep, err = s.parentReport(tx, p, r, q)
+			return err
+		}
 		if r, in, err = ratingInput(tx, rid); err != nil {
 			return err
 		}
@@ -274,16 +281,11 @@ func earlier(tx *storage.Tx, r *rounds.Round, unit, asked string) (*report.Input
 		return in, nil
 	}
 	if asked != "" {
-		c, err := tx.Round(asked)
+		c, err := askedEarlier(tx, r, asked)
 		if err != nil {
 			return nil, nil, err
 		}
-		switch {
-		case c.ID == r.ID:
-			return nil, nil, apperr.Field("compare", "report.compare_self")
-		case c.Year > r.Year:
-			return nil, nil, apperr.Field("compare", "report.compare_later", c.ID, c.Year)
-		case c.State != rounds.Counted:
+		if c.State != rounds.Counted {
 			return nil, nil, apperr.Field("compare", "report.compare_not_counted", c.ID)
 		}
 		in, err := load(c)
@@ -338,4 +340,20 @@ func (s *Service) Ratings(rid string) (map[string]report.Rating, error) {
 		return err
 	})
 	return out, err
+}
+
+// askedEarlier is the round a report asks to be compared with, if it may
+// be: another round, not of a later year.
+func askedEarlier(tx *storage.Tx, r *rounds.Round, asked string) (*rounds.Round, error) {
+	c, err := tx.Round(asked)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.ID == r.ID:
+		return nil, apperr.Field("compare", "report.compare_self")
+	case c.Year > r.Year:
+		return nil, apperr.Field("compare", "report.compare_later", c.ID, c.Year)
+	}
+	return c, nil
 }

@@ -11,7 +11,7 @@ import (
 // CreateRound makes a draft round (one whose key the counting committee
 // must set, if the server requires it of every round).
 func (s *Service) CreateRound(p auth.Principal, in rounds.NewRound) (*rounds.Round, error) {
-	in.CommitteeKey = in.CommitteeKey || s.committeeKey
+	in.CommitteeKey = (in.CommitteeKey || s.committeeKey) && !in.Parent
 	r, err := rounds.New(in, s.now())
 	if err != nil {
 		return nil, err
@@ -20,7 +20,7 @@ func (s *Service) CreateRound(p auth.Principal, in rounds.NewRound) (*rounds.Rou
 		if err := tx.CreateRound(r); err != nil {
 			return nil, err
 		}
-		return map[string]any{"round": r.ID, "title": r.Title, "year": r.Year, "committee_key_required": r.CommitteeKey}, nil
+		return map[string]any{"round": r.ID, "title": r.Title, "year": r.Year, "committee_key_required": r.CommitteeKey, "parent": r.Parent}, nil
 	})
 	return r, err
 }
@@ -114,6 +114,9 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 		if err := r.Check(rounds.ActOpen); err != nil {
 			return nil, err
 		}
+		if r.Parent {
+			return openParent(tx, r, s.now)
+		}
 		n, err := tx.CountTargets(id)
 		if err != nil {
 			return nil, err
@@ -146,6 +149,9 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 	if err != nil {
 		return nil, "", err
 	}
+	if r.Parent {
+		return r, "", nil // nothing to erase, no data key
+	}
 	s.settle("opening " + id)
 	// This process's data key is made now, so its registration time is
 	// the opening's, not the first ballot's.
@@ -165,6 +171,9 @@ func (s *Service) CloseRound(p auth.Principal, id string) (*rounds.Round, error)
 		}
 		if err := r.MarkClosed(s.now()); err != nil {
 			return nil, err
+		}
+		if r.Parent {
+			return closeParent(tx, r)
 		}
 		// What the round holds is anchored now: counting checks it.
 		sealed, err := tx.SealedDigest(id)

@@ -18,6 +18,10 @@ func (s *Service) counted(tx *storage.Tx, rid string) (*rounds.Round, *tally.Cou
 	if err := r.Check(rounds.ActReadTally); err != nil {
 		return nil, nil, err
 	}
+	if r.Parent {
+		c, err := parentCounted(tx, r)
+		return r, c, err
+	}
 	units, err := tx.Units(rid)
 	if err != nil {
 		return nil, nil, err

@@ -227,7 +227,7 @@ func (s *Service) Receipts(rid string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		if err := r.Check(rounds.ActReadTally); err != nil {
+		if err := r.Check(rounds.ActReadCount); err != nil {
 			return err
 		}
 		out, err = tx.ReceiptHashes(rid)

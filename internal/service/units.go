@@ -63,5 +63,8 @@ func checkImport(tx *storage.Tx, rid string, units []rounds.Unit, csvRows bool) 
 	if err := rounds.CheckTree(units, known, csvRows); err != nil {
 		return err
 	}
+	if r.Parent {
+		return rounds.CheckParentUnits(units, csvRows)
+	}
 	return checkKeepsBatchedUnits(tx, rid, units)
 }

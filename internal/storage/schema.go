@@ -28,7 +28,11 @@ import (
 //     records at closing, what counting stored, its ratings at every
 //     change — so check names an edit; the migration anchors closed and
 //     counted rounds as they are found
-const SchemaVersion = 4
+//  5. parent rounds (docs/federation.md): a round may combine its
+//     children's signed results, in buckets of its own (results.go); a
+//     file of schema 4 has none, so the migration changes nothing, but a
+//     program of schema 4 must not open a file that has them
+const SchemaVersion = 5
 
 // migrations[i] takes a file from schema i+1 to i+2 and returns what its
 // audit entry says.
@@ -36,6 +40,7 @@ var migrations = []func(t *Tx) (any, error){
 	registerDataKeys,
 	moveCodeKeys,
 	anchorRounds,
+	allowParentRounds,
 }
 
 // ErrNewerSchema is returned for a file written by a newer program.
@@ -189,4 +194,12 @@ func anchorRounds(t *Tx) (any, error) {
 		n++
 	}
 	return map[string]int{"rounds_anchored": n}, nil
+}
+
+// allowParentRounds (schema 4 → 5) has nothing to change: parent rounds
+// and their results are new. The version tells older programs to keep
+// off a file that may hold them.
+func allowParentRounds(t *Tx) (any, error) {
+	all, err := t.Rounds()
+	return map[string]int{"rounds": len(all), "parent_rounds": 0}, err
 }

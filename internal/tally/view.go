@@ -2,6 +2,7 @@ package tally
 
 import (
 	"ballot/internal/forms"
+	"ballot/internal/rounds"
 )
 
 // View is a tally as published for a subtree: every target strictly below
@@ -95,19 +96,39 @@ type Counted struct {
 	Withheld Withheld
 	Issued   map[string]int
 	MinGroup int
+	// Published, for a parent round, gives its children's published
+	// figures instead of aggregates (Source is then unused).
+	Published Published
 }
 
 // Walk streams the published tally of the subtree of unit ("" for all):
 // each target strictly below unit as it is reached, and each roll-up once
 // its subtree is summed. Only the sums along the current path are held.
 func (c *Counted) Walk(unit string, target func(TargetView) error, rollup func(RollupView) error) error {
-	var roots []string
-	for _, u := range c.Tree.Roots() {
-		roots = append(roots, u.ID)
+	if c.Published != nil {
+		return c.walkPublished(unit, func(u *rounds.Unit, f *Figures) error {
+			return target(f.targetView(u.Name))
+		}, func(u *rounds.Unit, f *Figures) error {
+			return rollup(f.rollupView(u.Name))
+		})
 	}
-	if unit != "" {
-		roots = []string{unit}
-	}
+	return c.walkCounted(unit, func(u *rounds.Unit, t *Target) error {
+		tv := c.targetView(u.ID, u.Name, t)
+		if !tv.Withheld {
+			var err error
+			if tv.Comments, err = c.Source.Comments(u.ID); err != nil {
+				return err
+			}
+		}
+		return target(tv)
+	}, func(id RollupID, u *rounds.Unit, r *Rollup) error {
+		return rollup(c.rollupView(id, u.Name, r))
+	})
+}
+
+// walkCounted walks the counted aggregates of the subtree of unit as Walk
+// does, passing each target's and each roll-up's sums.
+func (c *Counted) walkCounted(unit string, target func(*rounds.Unit, *Target) error, rollup func(RollupID, *rounds.Unit, *Rollup) error) error {
 	// visit returns the sums, per form, of the targets in the subtree of id
 	// including id itself.
 	var visit func(id string) (map[string]*Rollup, error)
@@ -118,13 +139,7 @@ func (c *Counted) Walk(unit string, target func(TargetView) error, rollup func(R
 			return nil, err
 		}
 		if t != nil && id != unit {
-			tv := c.targetView(id, u.Name, t)
-			if !tv.Withheld {
-				if tv.Comments, err = c.Source.Comments(id); err != nil {
-					return nil, err
-				}
-			}
-			if err := target(tv); err != nil {
+			if err := target(u, t); err != nil {
 				return nil, err
 			}
 		}
@@ -149,7 +164,7 @@ func (c *Counted) Walk(unit string, target func(TargetView) error, rollup func(R
 		}
 		for _, f := range sortedForms(c.Forms) {
 			if r := below[f.ID]; r != nil {
-				if err := rollup(c.rollupView(RollupID{id, f.ID}, u.Name, r)); err != nil {
+				if err := rollup(RollupID{id, f.ID}, u, r); err != nil {
 					return nil, err
 				}
 			}
@@ -159,12 +174,24 @@ func (c *Counted) Walk(unit string, target func(TargetView) error, rollup func(R
 		}
 		return below, nil
 	}
-	for _, r := range roots {
+	for _, r := range c.roots(unit) {
 		if _, err := visit(r); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// roots are the units a walk of unit starts from: unit, or every root.
+func (c *Counted) roots(unit string) []string {
+	if unit != "" {
+		return []string{unit}
+	}
+	var roots []string
+	for _, u := range c.Tree.Roots() {
+		roots = append(roots, u.ID)
+	}
+	return roots
 }
 
 // View builds the whole published tally of the subtree of unit in memory
