@@ -38,7 +38,12 @@ var consoleActions = map[string]struct {
 	"rate":          {"POST /console/rounds/:rid/ratings/:unit", rounds.ActRate},
 	"documents":     {"GET /console/rounds/:rid/documents", rounds.ActDocuments},
 	"set_documents": {"POST /console/rounds/:rid/documents", rounds.ActDocuments},
+	"demo_codes":    {"GET /console/rounds/:rid/demo-codes", rounds.ActSubmit},
 }
+
+// demoOnly are the console actions that only a demo database offers
+// (storage/demo.go): on any other, none is offered whatever the role.
+var demoOnly = map[string]bool{"demo_codes": true}
 
 // can reports whether role may do the console action name, on round r when
 // the action belongs to a round's life (false without a round). An unknown
@@ -54,7 +59,7 @@ func (s *Server) can(role auth.Role, r *rounds.Round, name string) (bool, error)
 	if !ok {
 		return false, fmt.Errorf("console: action %q names no route (%s)", name, a.route)
 	}
-	if !rule.Allows(role) {
+	if !rule.Allows(role) || demoOnly[name] && !s.svc.Demo() {
 		return false, nil
 	}
 	if a.act == "" {

@@ -189,6 +189,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/console/rounds/:rid/receipts", everyone, s.consoleReceipts)
 	s.handle("GET", "/console/rounds/:rid/documents", Console(auth.Admin, auth.Authority), s.consoleDocuments)
 	s.handle("POST", "/console/rounds/:rid/documents", consoleAdmin, s.consoleSetDocuments)
+	s.handle("GET", "/console/rounds/:rid/demo-codes", consoleAdmin, s.demoCodesPage)
+	s.handle("GET", "/console/rounds/:rid/demo-codes/slips", consoleAdmin, s.demoCodesSlips)
 	s.handle("GET", "/console/rounds/:rid/:file", consoleReaders, s.consoleFile)
 	s.handle("GET", "/console/audit", consoleAdmin, s.auditPage)
 	s.handle("GET", "/console/users", consoleAdmin, s.consoleUsers)
