@@ -9,6 +9,7 @@ import (
 	"ballot/internal/forms"
 	"ballot/internal/report"
 	"ballot/internal/rounds"
+	"ballot/internal/seal"
 	"ballot/internal/service"
 )
 
@@ -34,10 +35,14 @@ var ProvinceDocuments = rounds.Documents{
 	Recipients: []string{"Ban Tổ chức Trung ương,", "Các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc,", "Lưu Văn phòng Tỉnh ủy."},
 }
 
-// provinceAuthority is the province's authority, who rates every target.
-var provinceAuthority = auth.Principal{Name: "tinh-uy", Role: auth.Authority, Unit: "gialai"}
+// provinceAuthority is the province's authority, who rates every target;
+// committee the counting committee, who makes each round's key.
+var (
+	provinceAuthority = auth.Principal{Name: "tinh-uy", Role: auth.Authority, Unit: "gialai"}
+	committee         = auth.Principal{Name: "bkp", Role: auth.Committee}
+)
 
-// PublishedLevels are the final levels of the published report of 2020
+// publishedLevels are the final levels of the published report of 2020
 // (seed-report-2020.md), by kind: 21 district-level organizations, 18 of
 // them HTT and 3 HTNV; 957 grassroots organizations, 4 not rated, 162
 // HTXS, 709 HTT, 80 HTNV and 2 KHTNV. The year before (yearBeforeLevels)
@@ -104,10 +109,10 @@ func CountedProvince(svc *service.Service) (*Province, error) {
 // collective and two more for each district together with its first
 // grassroots organization — opens it, votes with nearly all of them (in
 // batches of five or more, one code in seven batches never used, one in
-// eleven revoked), the answers
-// leaning as the levels the targets end with; closes it, counts it, rates
-// it as the published report of 2020 and marks it final. It returns the
-// round with the ballots stored and the codes issued.
+// eleven revoked), the answers leaning as the levels the targets end with;
+// closes it, counts it, rates it as the published report of 2020 and marks
+// it final. It returns the round with the ballots stored and the codes
+// issued.
 func countedRound(svc *service.Service, title string, year int) (*rounds.Round, int, int, error) {
 	r, units, err := provinceRound(svc, actor, title, year)
 	if err != nil {
@@ -142,7 +147,7 @@ func countedRound(svc *service.Service, title string, year int) (*rounds.Round, 
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	r, key, err := svc.OpenRound(actor, r.ID)
+	key, err := openWithKey(svc, r.ID)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -191,7 +196,7 @@ func countedWithoutBallots(svc *service.Service, title string, year int, units [
 	if err != nil {
 		return nil, err
 	}
-	_, key, err := svc.OpenRound(actor, r.ID)
+	key, err := openWithKey(svc, r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -199,4 +204,19 @@ func countedWithoutBallots(svc *service.Service, title string, year int, units [
 		return nil, err
 	}
 	return svc.Count(actor, r.ID, key, nil)
+}
+
+// openWithKey opens draft round rid once the counting committee has made
+// its key pair and set the public key (as it must when the server requires
+// the committee's key), and returns the private key, the committee's.
+func openWithKey(svc *service.Service, rid string) (string, error) {
+	kp, err := seal.GenerateKeyPair()
+	if err != nil {
+		return "", err
+	}
+	if _, err := svc.SetKey(committee, rid, kp.Public); err != nil {
+		return "", err
+	}
+	_, _, err = svc.OpenRound(actor, rid)
+	return kp.Private, err
 }

@@ -8,7 +8,6 @@ package demo
 
 import (
 	_ "embed"
-	"sync"
 
 	"ballot/internal/auth"
 	"ballot/internal/forms"
@@ -22,17 +21,8 @@ import (
 //go:embed province-units.csv
 var ProvinceCSV []byte
 
-var (
-	parsed     sync.Once
-	provinceTU []rounds.Unit
-	parseErr   error
-)
-
-// provinceUnits is the province tree, parsed once; callers get a copy.
-func provinceUnits() ([]rounds.Unit, error) {
-	parsed.Do(func() { provinceTU, parseErr = rounds.ParseCSV(ProvinceCSV) })
-	return append([]rounds.Unit(nil), provinceTU...), parseErr
-}
+// provinceUnits is the province tree.
+func provinceUnits() ([]rounds.Unit, error) { return rounds.ParseCSV(ProvinceCSV) }
 
 // actor is who the seeding acts as, in the audit log.
 var actor = auth.Principal{Name: "demo"}

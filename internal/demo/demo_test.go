@@ -166,8 +166,9 @@ func TestTheDemoReproducesThePublishedReport(t *testing.T) {
 // TestTheDemoIsOpenWithCodesToTry: this year's round is open; every target
 // has at least three unused codes kept for the demo's admin, the guide's
 // codes among them; three ballots with the guide's codes give a published
-// tally once the round is counted with the guide's key; and counting erases
-// the kept codes with every other per-code record.
+// tally once the round is counted with the guide's key, and once rated its
+// report compares with last year's; counting erases the kept codes with
+// every other per-code record.
 func TestTheDemoIsOpenWithCodesToTry(t *testing.T) {
 	d := seedDemo(t)
 	g := d.guide
@@ -235,6 +236,15 @@ func TestTheDemoIsOpenWithCodesToTry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// the third step: rated, this year's report compares with last year's
+	rows := []report.ImportRow{{Row: 2, Unit: target, In: report.RatingIn{Level: forms.LevelHTT, Decision: "1-QĐ/HU", Date: "2026-12-02"}}}
+	if _, err := d.svc.ImportRatings(tinhUy, g.ThisYear, rows); err != nil {
+		t.Fatal(err)
+	}
+	rep, _, err := d.svc.Report(tinhUy, g.ThisYear, service.ReportQuery{})
+	if err != nil || rep.Compared == nil || rep.Compared.Round != g.LastYear || rep.Sections[len(rep.Sections)-1].Total.Rated != 1 {
+		t.Fatalf("this year's report: %v, compared with %+v", err, rep.Compared)
+	}
 	if err := d.store.Settle(); err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +266,8 @@ func TestTheDemoIsOpenWithCodesToTry(t *testing.T) {
 
 // TestTheGuideIsPrintedAgainWithWhatChanged: a second run prints the same
 // guide, saying it was made before, with the codes used since marked, a
-// password changed since no longer shown, and the rest kept.
+// password changed since no longer shown, and the rest kept; a closed
+// round is said to be, and its codes not to vote.
 func TestTheGuideIsPrintedAgainWithWhatChanged(t *testing.T) {
 	d := seedDemo(t)
 	var first bytes.Buffer
@@ -316,6 +327,21 @@ func TestTheGuideIsPrintedAgainWithWhatChanged(t *testing.T) {
 		if !lines[l] && !strings.Contains(l, used.Code) && !strings.Contains(l, "bkp") && !strings.Contains(l, "codes, ") {
 			t.Errorf("line lost on the second run: %q", l)
 		}
+	}
+	// once the round is closed its codes no longer vote, and the guide
+	// says so
+	if _, err := d.svc.CloseRound(auth.Principal{Name: "test"}, d.guide.ThisYear); err != nil {
+		t.Fatal(err)
+	}
+	if g, err = demo.Seed(d.svc, demo.Admin{}); err != nil {
+		t.Fatal(err)
+	}
+	var closed bytes.Buffer
+	if err := g.Write(&closed, "ballot-demo.db", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(closed.String(), "closed, waiting for its count (step 2)") || !strings.Contains(closed.String(), d.guide.Codes[0].Code+"  (the round is closed)") {
+		t.Errorf("the guide after closing:\n%s", closed.String())
 	}
 }
 

@@ -35,15 +35,14 @@ type Guide struct {
 	Key   string      `json:"key"`
 	Codes []GuideCode `json:"codes"`
 
-	// Again: the guide was made by an earlier run. The rest is found when
-	// it is read.
-	Again     bool            `json:"-"`
-	TokenKept bool            `json:"-"`
-	Rounds    [2]rounds.Round `json:"-"`
-	Units     int             `json:"-"`
-	Issued    int             `json:"-"`
-	Used      int             `json:"-"`
-	names     map[string]string
+	// again: the guide was made by an earlier run. The rest is found when
+	// it is read (refresh).
+	again        bool
+	tokenKept    bool
+	years        [2]rounds.Round
+	units        int
+	issued, used int
+	names        map[string]string
 }
 
 // GuideUser is a user the demo made, with its one-time password and the
@@ -74,13 +73,13 @@ func (g *Guide) refresh(svc *service.Service) error {
 		if err != nil {
 			return err
 		}
-		g.Rounds[i] = *r
+		g.years[i] = *r
 	}
 	tree, err := svc.Tree(g.ThisYear)
 	if err != nil {
 		return err
 	}
-	g.Units = len(tree.Units())
+	g.units = len(tree.Units())
 	g.names = map[string]string{}
 	for _, u := range tree.Units() {
 		g.names[u.ID] = u.Name
@@ -89,17 +88,17 @@ func (g *Guide) refresh(svc *service.Service) error {
 	if err != nil {
 		return err
 	}
-	g.Issued, g.Used = 0, 0
+	g.issued, g.used = 0, 0
 	for _, b := range bs {
-		g.Issued, g.Used = g.Issued+b.Count, g.Used+b.Used
+		g.issued, g.used = g.issued+b.Count, g.used+b.Used
 	}
 	for i := range g.Users {
 		u := &g.Users[i]
-		hash, must, err := passwordHash(svc, u.Name)
-		u.Kept = err == nil && must && hash == u.Hash
+		su, err := storedUser(svc, u.Name)
+		u.Kept = err == nil && !su.Disabled && su.MustChange && su.PasswordHash == u.Hash
 	}
 	_, err = svc.Authenticate(g.Token)
-	g.TokenKept = err == nil
+	g.tokenKept = err == nil
 	for i := range g.Codes {
 		c := &g.Codes[i]
 		_, err := svc.Prepare(c.Code, "")
@@ -122,21 +121,25 @@ func (g *Guide) refresh(svc *service.Service) error {
 // the participants' page.
 func (g *Guide) Write(w io.Writer, db, console, participants string) error {
 	var b strings.Builder
-	last, this := g.Rounds[0], g.Rounds[1]
+	last, this := g.years[0], g.years[1]
 	label := func(key string) string {
 		return together(fmt.Sprintf("%q (%s)", i18n.M(key).In(i18n.VI), i18n.M(key).In(i18n.EN)))
 	}
 	say := func(indent string, format string, args ...any) { wrap(&b, indent, fmt.Sprintf(format, args...)) }
 	b.WriteString("\n")
 	say("", "%s is a demo database: it keeps its codes, one-time passwords and the counting committee's key in clear. Never use it for a real round.", db)
-	if g.Again {
+	if g.again {
 		say("", "It was made at %s by an earlier `ballot demo`; here is its guide again (`ballot demo --reset` starts over).",
 			i18n.Time(g.MadeAt).In(i18n.EN))
 	}
-	fmt.Fprintf(&b, "\nTwo rounds over the province of Gia Lai (%s units):\n", i18n.Int(g.Units, i18n.EN))
-	fmt.Fprintf(&b, "  %d  %s\n        %s\n", last.Year, last.Title, roundState(last, "counted, rated and final: its report is the province's published one"))
-	fmt.Fprintf(&b, "  %d  %s\n        %s\n", this.Year, this.Title, roundState(this, fmt.Sprintf("open for ballots: %s codes, %s used",
-		i18n.Int(g.Issued, i18n.EN), i18n.Int(g.Used, i18n.EN))))
+	fmt.Fprintf(&b, "\nTwo rounds over the province of Gia Lai (%s units):\n", i18n.Int(g.units, i18n.EN))
+	fmt.Fprintf(&b, "  %d  %s\n        counted, rated and final: its report is the province's published one\n", last.Year, last.Title)
+	now := map[rounds.State]string{
+		rounds.Open:    fmt.Sprintf("open for ballots: %s codes, %s used", i18n.Int(g.issued, i18n.EN), i18n.Int(g.used, i18n.EN)),
+		rounds.Closed:  "closed, waiting for its count (step 2)",
+		rounds.Counted: "counted: to rate, and its report to download (step 3)",
+	}[this.State]
+	fmt.Fprintf(&b, "  %d  %s\n        %s\n", this.Year, this.Title, now)
 	fmt.Fprintf(&b, "\nConsole (in a browser on this computer): %s\nParticipants' page:                      %s\n", console, participants)
 
 	b.WriteString("\nSign in to the console as (each user chooses its own password at its first sign-in):\n")
@@ -153,7 +156,7 @@ func (g *Guide) Write(w io.Writer, db, console, participants string) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Name, who, pw)
 	}
 	tw.Flush()
-	if g.TokenKept {
+	if g.tokenKept {
 		fmt.Fprintf(&b, "API token of admin (JSON API, README): %s\n", g.Token)
 	} else {
 		b.WriteString("The admin's API token no longer works: make another with `ballot token create`.\n")
@@ -214,17 +217,6 @@ func wrap(b *strings.Builder, indent, text string) {
 		col += n
 	}
 	b.WriteByte('\n')
-}
-
-// roundState says what a round of the demo is at, or what it was made as.
-func roundState(r rounds.Round, made string) string {
-	switch {
-	case r.State == rounds.Closed:
-		return "closed; waiting for its count (step 2)"
-	case r.State == rounds.Counted && r.Year == 2026:
-		return "counted (step 3)"
-	}
-	return made
 }
 
 // roleName is a role as the guide names it.

@@ -51,7 +51,7 @@ func Seed(svc *service.Service, admin Admin) (*Guide, error) {
 	g := &Guide{}
 	if ok, err := svc.LoadDemo(guideRecord, g); err != nil || ok {
 		if err == nil {
-			g.Again = true
+			g.again = true
 			err = g.refresh(svc)
 		}
 		return g, err
@@ -96,11 +96,11 @@ func (g *Guide) addUsers(svc *service.Service, admin Admin) error {
 		g.Users = append(g.Users, GuideUser{Name: in.Name, Role: in.Role, Unit: in.Unit, Password: pw})
 	}
 	for i := range g.Users {
-		hash, _, err := passwordHash(svc, g.Users[i].Name)
+		u, err := storedUser(svc, g.Users[i].Name)
 		if err != nil {
 			return err
 		}
-		g.Users[i].Hash = hash
+		g.Users[i].Hash = u.PasswordHash
 	}
 	return nil
 }
@@ -144,7 +144,7 @@ func (g *Guide) thisYear(svc *service.Service) error {
 	if err := svc.KeepDemoCodes(actor, r.ID, made, lists); err != nil {
 		return err
 	}
-	if _, g.Key, err = svc.OpenRound(actor, r.ID); err != nil {
+	if g.Key, err = openWithKey(svc, r.ID); err != nil {
 		return err
 	}
 	g.ThisYear = r.ID
@@ -185,17 +185,13 @@ func (g *Guide) thisYear(svc *service.Service) error {
 	return err
 }
 
-// passwordHash is the stored password hash of user name, and whether it
-// must still be changed.
-func passwordHash(svc *service.Service, name string) (string, bool, error) {
-	var hash string
-	var must bool
-	err := svc.Store().View(func(tx *storage.Tx) error {
-		u, err := tx.User(name)
-		if err == nil {
-			hash, must = u.PasswordHash, u.MustChange
-		}
+// storedUser is user name as stored, its password hash included (the
+// guide tells by it whether a one-time password is still the one).
+func storedUser(svc *service.Service, name string) (*auth.User, error) {
+	var u *auth.User
+	err := svc.Store().View(func(tx *storage.Tx) (err error) {
+		u, err = tx.User(name)
 		return err
 	})
-	return hash, must, err
+	return u, err
 }
