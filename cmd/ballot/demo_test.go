@@ -99,10 +99,16 @@ func TestTheDemoPrintsItsGuideEveryRunAndResetsOnlyADemo(t *testing.T) {
 		t.Error("ballot demo changed a database ballot serve made")
 	}
 
-	// ballot serve on the demo database
+	// ballot serve and ballot check on the demo database say it is one
 	m, out := startMain(t, db, nil)
 	m.Close()
 	if !strings.Contains(out, "is a demo database") {
 		t.Errorf("serve on a demo database printed:\n%s", out)
+	}
+	if out, _, code := runBinary(t, "check", "--db", db); code != 0 || !strings.Contains(out, "demo database") {
+		t.Errorf("check of a demo database: exit %d\n%s", code, out)
+	}
+	if out, _, code := runBinary(t, "check", "--db", real); code != 0 || strings.Contains(out, "demo") {
+		t.Errorf("check of a real database: exit %d\n%s", code, out)
 	}
 }
