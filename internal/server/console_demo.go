@@ -8,6 +8,7 @@ import (
 	"ballot/internal/apperr"
 	"ballot/internal/rounds"
 	"ballot/internal/service"
+	"ballot/internal/tally"
 )
 
 // demoCodesView is a demo database's page of the codes it keeps to try:
@@ -39,15 +40,7 @@ func (s *Server) demoCodesPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Round = r
-	tree, err := s.svc.Tree(rid)
-	if err != nil {
-		return err
-	}
-	u, err := unitOf(tree, c.Query("unit"))
-	if err != nil {
-		return err
-	}
-	bs, lists, err := s.svc.DemoCodes(rid, u.ID)
+	tree, u, bs, lists, err := s.demoCodesOf(c)
 	if err != nil {
 		return err
 	}
@@ -88,21 +81,28 @@ func (s *Server) demoCodesSlips(c *fiber.Ctx) error {
 	if err := s.slipsPrintable(); err != nil {
 		return err
 	}
-	rid := c.Params("rid")
-	tree, err := s.svc.Tree(rid)
-	if err != nil {
-		return err
-	}
-	u, err := unitOf(tree, c.Query("unit"))
-	if err != nil {
-		return err
-	}
-	bs, lists, err := s.svc.DemoCodes(rid, u.ID)
+	_, _, bs, lists, err := s.demoCodesOf(c)
 	if err != nil {
 		return err
 	}
 	if len(bs) == 0 {
 		return apperr.New(apperr.NotFound, "slips.none")
 	}
-	return s.sendSlips(c, newConsolePage(c, "").Lang, rid, bs, lists)
+	return s.sendSlips(c, newConsolePage(c, "").Lang, c.Params("rid"), bs, lists)
+}
+
+// demoCodesOf is the round's tree, the unit asked for (?unit=, the root by
+// default) and its subtree's unused demo codes.
+func (s *Server) demoCodesOf(c *fiber.Ctx) (*tally.Tree, *rounds.Unit, []*rounds.Batch, [][]string, error) {
+	rid := c.Params("rid")
+	tree, err := s.svc.Tree(rid)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	u, err := unitOf(tree, c.Query("unit"))
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	bs, lists, err := s.svc.DemoCodes(rid, u.ID)
+	return tree, u, bs, lists, err
 }
