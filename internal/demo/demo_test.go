@@ -281,8 +281,13 @@ func TestTheGuideIsPrintedAgainWithWhatChanged(t *testing.T) {
 			t.Errorf("the guide lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "earlier") {
-		t.Error("the first guide says it was made before")
+	if strings.Contains(out, "earlier") || !strings.Contains(out, "start with --addr 0.0.0.0:8080") {
+		t.Error("the first guide says it was made before, or not how phones can vote")
+	}
+	var lan bytes.Buffer
+	d.guide.Write(&lan, "ballot-demo.db", "http://localhost:8080/console", "http://192.0.2.2:8080")
+	if strings.Contains(lan.String(), "--addr 0.0.0.0") || !strings.Contains(lan.String(), "A phone on the same network opens it too") {
+		t.Errorf("served to the network, the guide says:\n%s", lan.String())
 	}
 	var bkp string
 	for _, u := range d.guide.Users {

@@ -3,6 +3,8 @@ package demo
 import (
 	"fmt"
 	"io"
+	"net/netip"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -178,7 +180,11 @@ func (g *Guide) Write(w io.Writer, db, console, participants string) error {
 	fmt.Fprintf(&b, "\nThe counting committee's private key of the %d round\n(a real committee keeps it offline; the demo keeps it):\n  %s\n", this.Year, g.Key)
 
 	b.WriteString("\nThree things to try:\n")
-	say("     ", "  1. Vote on a phone: open %s in a phone-size window and enter three of the codes above, one after the other. For a real phone on this network, start with %s: the slips then carry this computer's address.", participants, together("--addr 0.0.0.0:8080"))
+	phone := fmt.Sprintf("For a real phone on this network, start with %s: the slips then carry this computer's address.", together("--addr 0.0.0.0:8080"))
+	if !onlyHere(participants) {
+		phone = "A phone on the same network opens it too, and so do the QR codes of the slips."
+	}
+	say("     ", "  1. Vote on a phone: open %s in a phone-size window and enter three of the codes above, one after the other. %s", participants, phone)
 	say("     ", "  2. Close and count: as admin, open the %d round and press %s; then sign in as bkp, press %s and paste the key above. The tally of %s then shows your ballots.",
 		this.Year, label("console.close_round"), label("console.count"), g.names[guideTarget])
 	say("     ", "  3. Rate and download the report: as tinh-uy, open %s of the %d round, rate a district's organizations on its sheet, and download the report under %s: it compares with %d. The %d round's report, tally and count minutes are there to download right away.",
@@ -217,6 +223,19 @@ func wrap(b *strings.Builder, indent, text string) {
 		col += n
 	}
 	b.WriteByte('\n')
+}
+
+// onlyHere reports whether address is reached from this computer only.
+func onlyHere(address string) bool {
+	u, err := url.Parse(address)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Hostname(), "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(u.Hostname())
+	return err == nil && a.IsLoopback()
 }
 
 // roleName is a role as the guide names it.
