@@ -34,8 +34,8 @@ func init() {
 	commands = []command{
 		{"serve", "[--db PATH] [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR,…] [--tls-cert FILE --tls-key FILE | --acme-domain NAME] [--redirect-http HOST:PORT] [--backup-dir DIR [--backup-every 1h] [--backup-keep 48]] [--committee-key-required] [--signing-key FILE] [--pprof HOST:PORT]",
 			"Runs the service: participants' pages, the console and the JSON API.", serveCmd(false)},
-		{"demo", "[--db PATH] [--addr HOST:PORT] (and every flag of serve)",
-			"Runs the service on a demo database seeded with a province-sized round.", serveCmd(true)},
+		{"demo", "[--reset] [--db PATH] [--addr HOST:PORT] (and every flag of serve)",
+			"Runs the service on a demo database, seeded at its first run (last year's province round counted and rated, this year's open, users of every role), and prints what to try; --reset starts over.", serveCmd(true)},
 		{"user add", "--db PATH --name NAME --role admin|committee|authority [--unit ID]",
 			"Adds a console user and prints its one-time password alone on standard output.", offline(runUserAdd)},
 		{"token create", "--db PATH --user NAME",

@@ -135,6 +135,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "rounds: %d\naudit entries: %d\naudit head: %s\n", rep.Rounds, rep.AuditEntries, rep.AuditHead)
+	if svc.Demo() {
+		fmt.Fprintln(stdout, "demo database (made by ballot demo): it keeps codes, passwords and a round key in clear")
+	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "PROBLEM:", p)
 	}

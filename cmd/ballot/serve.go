@@ -37,7 +37,8 @@ type Main struct {
 	ScheduleEvery time.Duration
 	Stdout        io.Writer
 	Log           *slog.Logger
-	// Demo seeds a demo round into an empty database.
+	// Demo serves a demo database: a new one is seeded, one seeded before
+	// has its guide printed again, any other is refused (demo.go).
 	Demo bool
 	// TrustedProxies name reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
@@ -65,6 +66,7 @@ type Main struct {
 	svc         *service.Service
 	srv         *server.Server
 	served      chan struct{}
+	guide       *demo.Guide
 }
 
 // Open listens first — so a taken port fails before anything is written —
@@ -87,7 +89,7 @@ func (m *Main) Open() error {
 	if err := m.listen(); err != nil {
 		return err
 	}
-	store, err := storage.Open(m.DBPath, storage.Options{})
+	store, err := storage.Open(m.DBPath, storage.Options{Demo: m.Demo})
 	if err != nil {
 		return err
 	}
@@ -101,12 +103,12 @@ func (m *Main) Open() error {
 	if err != nil {
 		return err
 	}
-	if created {
+	if created && !m.Demo {
 		fmt.Fprintf(m.Stdout, "First start: created the user \"admin\".\n  one-time password: %s\n  API token:         %s\nKeep both; they are not shown again.\n", password, token)
 	}
 	if m.Demo {
-		if err := demo.Seed(m.svc, m.Stdout); err != nil {
-			return fmt.Errorf("demo: %w", err)
+		if err := m.seedDemo(demo.Admin{Password: password, Token: token}); err != nil {
+			return err
 		}
 	}
 	if err := m.svc.ApplySchedule(); err != nil {
@@ -121,6 +123,9 @@ func (m *Main) Open() error {
 		if err := m.svc.StartBackups(m.Backups); err != nil {
 			return err
 		}
+	}
+	if m.Demo && m.PublicURL == "" {
+		m.PublicURL = m.demoPublicURL()
 	}
 	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies, PublicURL: m.PublicURL, TLS: m.tlsConfig != nil, SigningKey: m.SigningKey})
 	ln := m.ln
@@ -144,7 +149,7 @@ func (m *Main) Open() error {
 	if w := m.plainWarning(); w != "" {
 		fmt.Fprintln(m.Stdout, w)
 	}
-	return nil
+	return m.sayDemo()
 }
 
 // listen opens the listeners and the TLS configuration; a failure is one
@@ -256,7 +261,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	fs := newFlags(name, stdout, stderr, args)
 	db := fs.String("db", envOr("BALLOT_DB", defDB), "database file")
 	addr := fs.String("addr", envOr("BALLOT_ADDR", "127.0.0.1:8080"), "listen address; 0.0.0.0:443 serves every network (with TLS)")
-	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips; without it no slips are printed (the demo uses http://ADDR)")
+	public := fs.String("public-url", envOr("BALLOT_PUBLIC_URL", ""), "the participants' address, printed in the QR codes of slips; without it no slips are printed (the demo uses http://ADDR, with this computer's network address for 0.0.0.0)")
 	profile := fs.String("pprof", envOr("BALLOT_PPROF", ""), "serve Go's profiles (net/http/pprof) on this address, e.g. 127.0.0.1:6060 (default: off)")
 	proxies := fs.String("trusted-proxy", envOr("BALLOT_TRUSTED_PROXY", ""), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the client")
 	cert := fs.String("tls-cert", envOr("BALLOT_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, full chain); a renewed file is picked up without restart")
@@ -269,11 +274,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	backupKeep := fs.String("backup-keep", envOr("BALLOT_BACKUP_KEEP", "48"), "how many scheduled backups to keep")
 	committeeKey := fs.Bool("committee-key-required", envOr("BALLOT_COMMITTEE_KEY_REQUIRED", "") == "true", "every new round's public key must be set by a counting-committee user (no admin sees a private key)")
 	signing := fs.String("signing-key", envOr("BALLOT_SIGNING_KEY", ""), "sign results for a parent instance with this key file (ballot keygen --sign; default: none)")
+	reset := new(bool)
+	if isDemo {
+		reset = fs.Bool("reset", false, "delete the demo database (a demo one only) and seed a new one")
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if isDemo && *public == "" {
-		*public = "http://" + *addr
+	if isDemo {
+		if err := prepareDemo(*db, *reset, stdout); err != nil {
+			return err
+		}
 	}
 	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
 		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public, RedirectHTTP: *redirect, CommitteeKeyRequired: *committeeKey,

@@ -1,7 +1,8 @@
 // Package browser drives Debian's headless Chromium through chromedp, for
 // the page tests and the screenshot script — a fresh profile per browser, a
 // phone or desktop viewport, JavaScript on or off — and serves the rounds
-// they look at: a small one in every state, and a counted province.
+// they look at: a small one in every state, a counted province, and the
+// demo.
 package browser
 
 import (

@@ -41,6 +41,8 @@ var spec = map[string]string{
 	"GET /console/rounds/:rid/units.json":           "console admin committee authority",
 	"GET /console/rounds/:rid/turnout":              "console admin authority",
 	"GET /console/rounds/:rid/codes":                "console admin",
+	"GET /console/rounds/:rid/demo-codes":           "console admin",
+	"GET /console/rounds/:rid/demo-codes/slips":     "console admin",
 	"GET /console/rounds/:rid/plan":                 "console admin",
 	"POST /console/rounds/:rid/plan":                "console admin",
 	"GET /console/rounds/:rid/slips":                "console admin",

@@ -49,6 +49,8 @@ type consolePage struct {
 	// NeedsHTTPS: the console was reached over plain HTTP from another
 	// machine, where browsers keep no Secure cookie.
 	NeedsHTTPS bool
+	// Demo: the database is a demo one (every page says so).
+	Demo bool
 }
 
 func newConsolePage(c *fiber.Ctx, titleKey string) *consolePage {
@@ -59,6 +61,7 @@ func newConsolePage(c *fiber.Ctx, titleKey string) *consolePage {
 	}
 	p := &consolePage{Lang: lang, Other: other, Title: i18n.M(titleKey).In(lang)}
 	p.srv, _ = c.Locals(serverKey).(*Server)
+	p.Demo = p.srv != nil && p.srv.svc.Demo()
 	if u, ok := c.Locals(principalKey).(auth.Principal); ok {
 		p.User = &u
 		p.CSRF, _ = c.Locals(csrfKey).(string)

@@ -42,6 +42,7 @@ var consoleActions = map[string]struct {
 	"register_key":  {"POST /console/rounds/:rid/signers", rounds.ActRegisterKey},
 	"import_result": {"POST /console/rounds/:rid/results", rounds.ActImportResult},
 	"export_result": {"GET /console/rounds/:rid/:file", rounds.ActExportResult},
+	"demo_codes":    {"GET /console/rounds/:rid/demo-codes", rounds.ActSubmit},
 }
 
 // roundRules are the rules a round itself holds beyond the state table,
@@ -49,6 +50,10 @@ var consoleActions = map[string]struct {
 var roundRules = map[string]func(auth.Role, *rounds.Round) bool{
 	"set_key": func(role auth.Role, r *rounds.Round) bool { return r.MaySetKey(role == auth.Committee) == nil },
 }
+
+// demoOnly are the console actions that only a demo database offers
+// (storage/demo.go): on any other, none is offered whatever the role.
+var demoOnly = map[string]bool{"demo_codes": true}
 
 // can reports whether role may do the console action name, on round r when
 // the action belongs to a round's life (false without a round). An unknown
@@ -64,7 +69,7 @@ func (s *Server) can(role auth.Role, r *rounds.Round, name string) (bool, error)
 	if !ok {
 		return false, fmt.Errorf("console: action %q names no route (%s)", name, a.route)
 	}
-	if !rule.Allows(role) {
+	if !rule.Allows(role) || demoOnly[name] && !s.svc.Demo() {
 		return false, nil
 	}
 	if a.act == "" {

@@ -75,7 +75,13 @@ func newEnv(t testing.TB) *env { t.Helper(); return newEnvWith(t, service.Option
 // newEnvWith is newEnv with service options (clock and log are set here).
 func newEnvWith(t testing.TB, opt service.Options) *env {
 	t.Helper()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
+	return newEnvIn(t, opt, storage.Options{})
+}
+
+// newEnvIn is newEnvWith over a database opened with sopt.
+func newEnvIn(t testing.TB, opt service.Options, sopt storage.Options) *env {
+	t.Helper()
+	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), sopt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -205,6 +205,8 @@ func (s *Server) routes() {
 	s.handle("POST", "/console/rounds/:rid/documents", consoleAdmin, s.consoleSetDocuments)
 	s.handle("POST", "/console/rounds/:rid/signers", consoleAdmin, s.consoleSetSigner)
 	s.handle("POST", "/console/rounds/:rid/results", consoleAdmin, s.consoleImportResult)
+	s.handle("GET", "/console/rounds/:rid/demo-codes", consoleAdmin, s.demoCodesPage)
+	s.handle("GET", "/console/rounds/:rid/demo-codes/slips", consoleAdmin, s.demoCodesSlips)
 	s.handle("GET", "/console/rounds/:rid/:file", consoleReaders, s.consoleFile)
 	s.handle("GET", "/console/audit", consoleAdmin, s.auditPage)
 	s.handle("GET", "/console/users", consoleAdmin, s.consoleUsers)

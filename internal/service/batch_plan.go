@@ -158,58 +158,74 @@ func (s *Service) DraftSlips(p auth.Principal, rid, unit string) ([]*rounds.Batc
 		if err := r.Check(rounds.ActShowCodes); err != nil {
 			return nil, err
 		}
-		if tree.Unit(unit) == nil {
-			return nil, apperr.New(apperr.NotFound, "not_found.unit", unit)
-		}
-		all, err := tx.Batches(rid)
-		if err != nil {
+		if bs, lists, err = subtreeCodes(tx, tree, rid, unit, tx.ClearCodes); err != nil {
 			return nil, err
-		}
-		key, err := tx.CodeKey(rid)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		var ids []string
-		for i := range all {
-			b := &all[i]
-			if b.Revoked == b.Count || !slices.ContainsFunc(b.Targets, func(t string) bool { return tree.Within(t, unit) }) {
-				continue
-			}
-			list, err := tx.ClearCodes(rid, b.ID)
-			if err != nil {
-				return nil, err
-			}
-			if b.Revoked > 0 {
-				list, err = usable(tx, rid, key, list)
-				if err != nil {
-					return nil, err
-				}
-			}
-			if n += len(list); n > MaxShownCodes {
-				return nil, apperr.New(apperr.Invalid, "slips.too_many", MaxShownCodes)
-			}
-			bs, lists, ids = append(bs, b), append(lists, list), append(ids, b.ID)
 		}
 		if len(bs) == 0 {
 			return nil, apperr.New(apperr.NotFound, "slips.none")
 		}
-		// in the tree's order, so each unit's slips come together
-		order := map[string]int{}
-		tree.Walk(unit, func(u *rounds.Unit) { order[u.ID] = len(order) })
-		idx := make([]int, len(bs))
-		for i := range idx {
-			idx[i] = i
+		ids := make([]string, len(bs))
+		for i, b := range bs {
+			ids[i] = b.ID
 		}
-		slices.SortStableFunc(idx, func(a, b int) int { return order[bs[a].Targets[0]] - order[bs[b].Targets[0]] })
-		sb, sl := make([]*rounds.Batch, len(bs)), make([][]string, len(bs))
-		for i, j := range idx {
-			sb[i], sl[i] = bs[j], lists[j]
-		}
-		bs, lists = sb, sl
 		return map[string]any{"round": rid, "unit": unit, "batches": ids}, nil
 	})
 	return bs, lists, err
+}
+
+// subtreeCodes returns the batches of round rid that cover a target in the
+// subtree of unit and still have codes to use, each with those codes (of
+// the clear ones that codesOf keeps), in the tree's order so that each
+// unit's come together; at most MaxShownCodes in all.
+func subtreeCodes(tx *storage.Tx, tree *tally.Tree, rid, unit string, codesOf func(rid, bid string) ([]string, error)) ([]*rounds.Batch, [][]string, error) {
+	if tree.Unit(unit) == nil {
+		return nil, nil, apperr.New(apperr.NotFound, "not_found.unit", unit)
+	}
+	all, err := tx.Batches(rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := tx.CodeKey(rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	var bs []*rounds.Batch
+	var lists [][]string
+	n := 0
+	for i := range all {
+		b := &all[i]
+		if b.Used+b.Revoked == b.Count || !slices.ContainsFunc(b.Targets, func(t string) bool { return tree.Within(t, unit) }) {
+			continue
+		}
+		list, err := codesOf(rid, b.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if b.Used+b.Revoked > 0 {
+			if list, err = usable(tx, rid, key, list); err != nil {
+				return nil, nil, err
+			}
+		}
+		if len(list) == 0 {
+			continue
+		}
+		if n += len(list); n > MaxShownCodes {
+			return nil, nil, apperr.New(apperr.Invalid, "slips.too_many", MaxShownCodes)
+		}
+		bs, lists = append(bs, b), append(lists, list)
+	}
+	order := map[string]int{}
+	tree.Walk(unit, func(u *rounds.Unit) { order[u.ID] = len(order) })
+	idx := make([]int, len(bs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return order[bs[a].Targets[0]] - order[bs[b].Targets[0]] })
+	sb, sl := make([]*rounds.Batch, len(bs)), make([][]string, len(bs))
+	for i, j := range idx {
+		sb[i], sl[i] = bs[j], lists[j]
+	}
+	return sb, sl, nil
 }
 
 // usable keeps the codes of list that are still unused.

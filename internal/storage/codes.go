@@ -43,8 +43,8 @@ func (t *Tx) EachCode(rid string, fn func(key []byte, r *codes.Record) error) er
 	})
 }
 
-// EraseCodes deletes every per-code record of round rid — the records and
-// the clear codes — and owes the erasure of its code key and a compaction,
+// EraseCodes deletes every per-code record of round rid — the records, the
+// clear codes and a demo's codes — and owes the erasure of its code key and a compaction,
 // so nothing lingers (Settle does them after the commit, or at the next
 // start).
 func (t *Tx) EraseCodes(rid string) error {
@@ -52,7 +52,7 @@ func (t *Tx) EraseCodes(rid string) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range [][]byte{bCodes, bClear} {
+	for _, name := range [][]byte{bCodes, bClear, bDemoCodes} {
 		if rb.Bucket(name) != nil {
 			if err := rb.DeleteBucket(name); err != nil {
 				return err
@@ -147,12 +147,15 @@ func (t *Tx) Batches(rid string) ([]rounds.Batch, error) {
 	return out, err
 }
 
-// Leftovers reports which per-code data round rid still holds: clear codes,
-// code records, the code key.
+// Leftovers reports which per-code data round rid still holds: clear codes
+// (a demo's count as such outside a demo database), code records (a demo's
+// codes among them), the code key.
 func (t *Tx) Leftovers(rid string) (clearCodes, records, key bool, err error) {
 	rb, err := t.roundBucket(rid)
 	if err != nil {
 		return false, false, false, err
 	}
-	return rb.Bucket(bClear) != nil, rb.Bucket(bCodes) != nil, rb.Get(kCodeKey) != nil || t.s.keys.get(rid) != nil, nil
+	demoCodes := rb.Bucket(bDemoCodes) != nil
+	clearCodes = rb.Bucket(bClear) != nil || demoCodes && !isDemo(t.tx)
+	return clearCodes, rb.Bucket(bCodes) != nil || demoCodes, rb.Get(kCodeKey) != nil || t.s.keys.get(rid) != nil, nil
 }

@@ -46,9 +46,9 @@ var migrations = []func(t *Tx) (any, error){
 // ErrNewerSchema is returned for a file written by a newer program.
 var ErrNewerSchema = errors.New("database written by a newer version of ballot")
 
-// initSchema makes a new file's buckets or migrates an older one; it
-// reports whether it migrated.
-func (s *Store) initSchema(now time.Time) (migrated bool, err error) {
+// initSchema makes a new file's buckets — marking it a demo database if
+// demo — or migrates an older one; it reports whether it migrated.
+func (s *Store) initSchema(now time.Time, demo bool) (migrated bool, err error) {
 	err = s.db.Update(func(btx *bolt.Tx) error {
 		for _, name := range topBuckets {
 			if _, err := btx.CreateBucketIfNotExists(name); err != nil {
@@ -58,7 +58,17 @@ func (s *Store) initSchema(now time.Time) (migrated bool, err error) {
 		meta := btx.Bucket(bMeta)
 		v := meta.Get(kSchema)
 		if v == nil {
+			s.demo = demo
+			if demo {
+				if err := meta.Put(kDemo, demoMark); err != nil {
+					return err
+				}
+			}
 			return meta.Put(kSchema, u64(SchemaVersion))
+		}
+		s.demo = isDemo(btx)
+		if demo && !s.demo {
+			return fmt.Errorf("%s: %w", s.path, ErrNotDemo)
 		}
 		got := fromU64(v)
 		switch {

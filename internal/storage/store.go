@@ -27,6 +27,8 @@ type Store struct {
 	db   *bolt.DB
 	path string
 	keys *codeKeys
+	// demo: the file was made by `ballot demo` (demo.go).
+	demo bool
 	// settling lets one Settle run at a time.
 	settling sync.Mutex
 }
@@ -37,6 +39,9 @@ type Options struct {
 	Wait time.Duration
 	// Now is the clock of a migration's audit entries; default time.Now.
 	Now func() time.Time
+	// Demo makes a new file a demo database, and refuses an existing file
+	// that is not one (demo.go).
+	Demo bool
 }
 
 func boltOptions(wait time.Duration) *bolt.Options {
@@ -64,7 +69,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	migrated, err := s.initSchema(opt.Now())
+	migrated, err := s.initSchema(opt.Now(), opt.Demo)
 	if err != nil {
 		db.Close()
 		return nil, err

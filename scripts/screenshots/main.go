@@ -7,7 +7,10 @@
 //	go run ./scripts/screenshots [-out screenshots] [-axe node_modules/axe-core/axe.min.js]
 //
 // With -axe, axe-core (npm install axe-core) checks every console page and
-// its violations are printed.
+// its violations are printed. With -guide DIR it writes only the small
+// screenshots the role guides show (docs/guide.md), of the demo:
+//
+//	go run ./scripts/screenshots -guide docs/guide
 package main
 
 import (
@@ -30,8 +33,9 @@ import (
 )
 
 var (
-	out = flag.String("out", "screenshots", "folder for the PNG files")
-	axe = flag.String("axe", "", "axe-core's axe.min.js: check every console page with it")
+	out   = flag.String("out", "screenshots", "folder for the PNG files")
+	axe   = flag.String("axe", "", "axe-core's axe.min.js: check every console page with it")
+	guide = flag.String("guide", "", "write only the role guides' screenshots ("+guideNames+") into this folder, e.g. docs/guide")
 )
 
 func main() {
@@ -49,6 +53,14 @@ func run() error {
 	}
 	defer os.RemoveAll(dir)
 	opt := service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if *guide != "" {
+		b, err := browser.New(filepath.Join(dir, "profile"))
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		return guideShots(b, dir, *guide, opt)
+	}
 	f, err := browser.NewFixture(dir, opt)
 	if err != nil {
 		return err
