@@ -111,7 +111,7 @@ func (s *Server) consoleAddForm(c *fiber.Ctx) error {
 		if len(data) > formBody {
 			return s.roundPage(c, apperr.New(apperr.Invalid, "body.too_large", formBody))
 		}
-		if f, err = service.ParseForm(data); err != nil {
+		if f, err = forms.ParseUpload(data); err != nil {
 			return s.roundPage(c, err)
 		}
 	} else {

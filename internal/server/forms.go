@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ballot/internal/forms"
 	"ballot/internal/rounds"
-	"ballot/internal/service"
 )
 
 func (s *Server) addForm(c *fiber.Ctx) error {
@@ -14,7 +14,7 @@ func (s *Server) addForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := service.ParseForm(body)
+	f, err := forms.ParseUpload(body)
 	if err != nil {
 		return err
 	}
