@@ -62,7 +62,7 @@ type levelCount struct {
 // targets below the minimum group; counted, rated, final). It takes a few
 // seconds: ballots go through Submit as participants' do.
 func CountedProvince(svc *service.Service) (*Province, error) {
-	units, err := rounds.ParseCSV(ProvinceCSV)
+	units, err := rounds.ParseUnitsCSV(ProvinceCSV)
 	if err != nil {
 		return nil, err
 	}

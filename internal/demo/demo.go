@@ -79,7 +79,7 @@ func ProvinceRound(svc *service.Service, actor auth.Principal, title string) (*r
 			return nil, nil, err
 		}
 	}
-	units, err := rounds.ParseCSV(ProvinceCSV)
+	units, err := rounds.ParseUnitsCSV(ProvinceCSV)
 	if err != nil {
 		return nil, nil, err
 	}

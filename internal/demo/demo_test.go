@@ -36,7 +36,7 @@ func TestDemoSeedsAnOpenRoundWithWorkingCodes(t *testing.T) {
 		t.Fatalf("%d units", len(units))
 	}
 	target := ""
-	csvUnits, _ := rounds.ParseCSV(demo.ProvinceCSV)
+	csvUnits, _ := rounds.ParseUnitsCSV(demo.ProvinceCSV)
 	for _, u := range csvUnits {
 		if u.Kind == "grassroots" {
 			target = u.ID

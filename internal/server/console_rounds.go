@@ -132,7 +132,7 @@ func (s *Server) consoleImportUnits(c *fiber.Ctx) error {
 	if err != nil {
 		return s.roundPage(c, err)
 	}
-	units, err := rounds.ParseCSV(data)
+	units, err := rounds.ParseUnitsCSV(data)
 	if err == nil && c.FormValue("action") == "check" {
 		if err = s.svc.CheckUnits(c.Params("rid"), units, true); err == nil {
 			return s.unitsPreview(c, units)

@@ -40,9 +40,9 @@ func (s *Server) importUnits(c *fiber.Ctx) error {
 	var units []rounds.Unit
 	isCSV := strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), "text/csv")
 	if isCSV {
-		units, err = rounds.ParseCSV(body)
+		units, err = rounds.ParseUnitsCSV(body)
 	} else {
-		units, err = rounds.ParseJSON(body)
+		units, err = rounds.ParseUnitsJSON(body)
 	}
 	if err != nil {
 		return err

@@ -47,7 +47,7 @@ func TestWorkedExampleOfTheSpec(t *testing.T) {
 	e := newEnv(t)
 	rid := e.countedTree(string(demo.ProvinceCSV))
 	tinh := e.user("tinh-uy", auth.Authority, "gialai")
-	units, _ := rounds.ParseCSV(demo.ProvinceCSV)
+	units, _ := rounds.ParseUnitsCSV(demo.ProvinceCSV)
 	var csv strings.Builder
 	csv.WriteString("unit,level,decision,date,reason\n")
 	plan := []struct {

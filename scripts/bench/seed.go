@@ -44,7 +44,7 @@ func seedProvince(s *server) ([]vote, error) {
 			return nil, err
 		}
 	}
-	units, err := rounds.ParseCSV(demo.ProvinceCSV)
+	units, err := rounds.ParseUnitsCSV(demo.ProvinceCSV)
 	if err != nil {
 		return nil, err
 	}
