@@ -16,10 +16,13 @@ type Code string
 
 // The codes of SPEC §4.2, plus Internal for everything unexpected.
 const (
-	Invalid      Code = "invalid"
-	CodeMistyped Code = "code_mistyped"
-	CodeUnknown  Code = "code_unknown"
-	CodeUsed     Code = "code_used"
+	Invalid Code = "invalid"
+	// A participant's access code (mã phiếu) fails its check digit, is
+	// unknown or revoked, or was used by another submission.
+	AccessCodeMistyped Code = "code_mistyped"
+	AccessCodeUnknown  Code = "code_unknown"
+	AccessCodeUsed     Code = "code_used"
+
 	RoundNotOpen Code = "round_not_open"
 	RoundClosed  Code = "round_closed"
 	Conflict     Code = "conflict"

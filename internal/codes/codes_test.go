@@ -43,7 +43,7 @@ func TestEveryTypoIsCaught(t *testing.T) {
 
 func mustBeMistyped(t *testing.T, typed, orig string) {
 	t.Helper()
-	if _, err := codes.Normalize(typed); !apperr.Is(err, apperr.CodeMistyped) {
+	if _, err := codes.Normalize(typed); !apperr.Is(err, apperr.AccessCodeMistyped) {
 		t.Fatalf("%s (from %s) was not refused as mistyped: %v", typed, orig, err)
 	}
 }
@@ -62,7 +62,7 @@ func TestNormalizeAcceptsHowPeopleType(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", c[:15], c + "0", "abcd" + c[4:], c[:15] + "x"} {
-		if _, err := codes.Normalize(bad); !apperr.Is(err, apperr.CodeMistyped) {
+		if _, err := codes.Normalize(bad); !apperr.Is(err, apperr.AccessCodeMistyped) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}

@@ -57,7 +57,7 @@ func (in *Intake) Submit(sub Submission) (Receipt, error) {
 	switch f.record.State {
 	case codes.Revoked:
 		in.count("unknown")
-		return Receipt{}, apperr.New(apperr.CodeUnknown, "code.unknown")
+		return Receipt{}, apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 	case codes.Used:
 		return in.usedAnswer(f.record, subHash)
 	}
@@ -98,7 +98,7 @@ func (in *Intake) usedAnswer(rec *codes.Record, subHash [32]byte) (Receipt, erro
 		return Receipt{Receipt: codes.ReceiptString(rec.Receipt), Replayed: true}, nil
 	}
 	in.count("used")
-	return Receipt{}, apperr.New(apperr.CodeUsed, "code.used")
+	return Receipt{}, apperr.New(apperr.AccessCodeUsed, "code.used")
 }
 
 // sealBallots validates the ballots against the code's targets and forms —

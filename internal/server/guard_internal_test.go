@@ -35,7 +35,7 @@ func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 			s.guarded("198.51.100.7", func() error {
 				looked.Add(1)
 				time.Sleep(100 * time.Millisecond)
-				return apperr.New(apperr.CodeUnknown, "code.unknown")
+				return apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 			})
 		}()
 	}

@@ -265,7 +265,7 @@ func (s *Server) guarded(ip string, fn func() error) error {
 		return err
 	}
 	err = fn()
-	if apperr.Is(err, apperr.CodeUnknown) {
+	if apperr.Is(err, apperr.AccessCodeUnknown) {
 		r.failed()
 	} else {
 		r.passed(false)
