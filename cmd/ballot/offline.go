@@ -260,7 +260,7 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 	}
 	defer done()
 	fmt.Fprintln(stderr, "tally: reading the counted round …")
-	return svc.WithTally(cli, *f.round, *f.unit, func(t *service.Tally) error {
+	return svc.WithTally(cli, *f.round, *f.unit, func(t *service.SubtreeTally) error {
 		total := 0
 		for _, u := range t.Counted.Tree.Units() {
 			if u.IsTarget() {

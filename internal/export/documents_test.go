@@ -221,7 +221,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 
 	t.Run("the tally's print view keeps every heading with its table", func(t *testing.T) {
 		doc := print(t, "tally", func(w io.Writer) error {
-			return svc.WithTally(tinh, rid, "", func(tt *service.Tally) error {
+			return svc.WithTally(tinh, rid, "", func(tt *service.SubtreeTally) error {
 				return export.Tally(w, "html", tt.Counted, rid, tt.Unit, i18n.VI, export.MetaOf(tt.Round, tt.UnitName, svc.Now()))
 			})
 		})
@@ -350,7 +350,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	t.Run("the tally workbook opens on a wide sheet per form, set to print", func(t *testing.T) {
 		var buf bytes.Buffer
 		var view struct{ targets int }
-		err := svc.WithTally(tinh, rid, "", func(tt *service.Tally) error {
+		err := svc.WithTally(tinh, rid, "", func(tt *service.SubtreeTally) error {
 			v, err := tt.Counted.View(rid, tt.Unit)
 			view.targets = len(v.Targets)
 			if err != nil {

@@ -133,7 +133,7 @@ func BenchmarkTallyXLSX(b *testing.B) {
 			var peak uint64
 			for b.Loop() {
 				p := peakHeap(func() {
-					err := svc.WithTally(admin, rid, "", func(t *service.Tally) error {
+					err := svc.WithTally(admin, rid, "", func(t *service.SubtreeTally) error {
 						return export.TallyXLSX(io.Discard, t.Counted, t.Unit, i18n.VI, export.MetaOf(t.Round, t.UnitName, time.Now()))
 					})
 					if err != nil {

@@ -210,7 +210,7 @@ func (s *Server) tally(c *fiber.Ctx) error {
 	}
 	l := lang(c)
 	// The file is written inside the read transaction, from storage.
-	return s.svc.WithTally(principal(c), c.Params("rid"), c.Query("unit"), func(t *service.Tally) error {
+	return s.svc.WithTally(principal(c), c.Params("rid"), c.Query("unit"), func(t *service.SubtreeTally) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return sendExport(c, format, "tally-"+t.Round.ID, func(w io.Writer) error {
 			meta := export.MetaOf(t.Round, t.UnitName, s.svc.Now())

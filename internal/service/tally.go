@@ -59,9 +59,10 @@ func scope(p auth.Principal, tree *tally.Tree, unit string) (string, error) {
 	return unit, nil
 }
 
-// Tally is the tally of a subtree as p may see it, readable while the
-// transaction that made it lasts.
-type Tally struct {
+// SubtreeTally is the counted tally of a subtree as p may see it (its
+// views and exports are made from it), readable while the transaction that
+// made it lasts.
+type SubtreeTally struct {
 	Counted  *tally.Counted
 	Round    *rounds.Round
 	Unit     string
@@ -70,7 +71,7 @@ type Tally struct {
 
 // WithTally runs fn with the tally of unit inside one read transaction, so
 // files are written straight from storage with flat memory.
-func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*Tally) error) error {
+func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*SubtreeTally) error) error {
 	return s.store.View(func(tx *storage.Tx) error {
 		r, c, err := s.counted(tx, rid)
 		if err != nil {
@@ -79,7 +80,7 @@ func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*Tally) 
 		if unit, err = scope(p, c.Tree, unit); err != nil {
 			return err
 		}
-		t := &Tally{Counted: c, Round: r, Unit: unit}
+		t := &SubtreeTally{Counted: c, Round: r, Unit: unit}
 		if u := c.Tree.Unit(unit); u != nil {
 			t.UnitName = u.Name
 		}
@@ -90,7 +91,7 @@ func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*Tally) 
 // Tally returns the published tally of unit in memory.
 func (s *Service) Tally(p auth.Principal, rid, unit string) (*tally.View, error) {
 	var v *tally.View
-	err := s.WithTally(p, rid, unit, func(t *Tally) (err error) {
+	err := s.WithTally(p, rid, unit, func(t *SubtreeTally) (err error) {
 		v, err = t.Counted.View(rid, t.Unit)
 		return err
 	})
