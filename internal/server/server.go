@@ -260,7 +260,3 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		"ms", time.Since(start).Milliseconds())
 	return err
 }
-
-func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
-}

@@ -1,0 +1,30 @@
+package server
+
+import (
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ballot/internal/apperr"
+	"ballot/internal/export"
+)
+
+func (s *Server) minutes(c *fiber.Ctx) error {
+	format := c.Query("format", "html")
+	if format != "html" && format != "json" {
+		return apperr.Field("format", "field.oneof", "html json")
+	}
+	scope := c.Query("scope", "subtree")
+	if scope != "subtree" && scope != "unit" {
+		return apperr.Field("scope", "field.oneof", "subtree unit")
+	}
+	m, err := s.svc.Minutes(principal(c), c.Params("rid"), c.Query("unit"), scope == "unit")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if format == "json" {
+		return c.JSON(m)
+	}
+	return sendExport(c, "html", "minutes-"+m.Round.ID, func(w io.Writer) error { return export.Minutes(w, m, lang(c)) })
+}
