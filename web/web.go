@@ -1,6 +1,7 @@
-// Package web holds the participant pages' templates and static assets (one
-// small stylesheet, one small script that only enhances), embedded in the
-// binary so pages make no external requests.
+// Package web embeds the templates and static assets of every page — the
+// participants' pages, the console and the printed documents (tally,
+// report, minutes, slips) — with a small stylesheet and a small script
+// that only enhances for each side, so pages make no external requests.
 package web
 
 import "embed"

@@ -1,8 +1,8 @@
 // Command ballot is the whole service in one binary: the server (serve,
-// demo) and the offline tools that work on a database no server holds
-// (user, token, keygen, check, count, tally, report, minutes, documents,
-// backup, restore, version). `ballot help` lists them; `ballot help CMD` or `ballot CMD
-// --help` shows one with its flags.
+// demo); keygen; the offline tools on a database no server holds (user,
+// token, check, count, tally, report, minutes, documents, backup, restore;
+// backup also copies from a running server); and version. `ballot help`
+// lists them; `ballot help CMD` or `ballot CMD --help` shows one's flags.
 package main
 
 import (

@@ -1,7 +1,7 @@
-// Package crashloop kills the real ballot binary with SIGKILL during bursts
-// of submissions, again and again, and then proves that every submission
-// answered 201 was counted. The short version runs in go test; the long one
-// is scripts/crashloop.
+// Package crashloop kills the real ballot binary (SIGKILL, or SIGTERM) while
+// submissions are in flight, again and again, and then proves that every
+// submission answered 201 was counted. The short version runs in go test;
+// the long one is scripts/crashloop.
 package crashloop
 
 import (

@@ -1,7 +1,7 @@
-// Package export writes published tallies as files people open: CSV (UTF-8
-// with a BOM, so Excel shows Vietnamese), XLSX and printable HTML. Every
-// format is written from the same rows, so they cannot disagree; withheld
-// figures are blank everywhere.
+// Package export writes what people download and print: tallies (JSON, CSV
+// with a BOM so Excel shows Vietnamese, XLSX, printable HTML), reports,
+// count minutes and code slips. Every tally format walks the same published
+// views, so they cannot disagree; withheld figures are blank everywhere.
 package export
 
 import (

@@ -1,8 +1,8 @@
 // Package report is the authority's side of a counted round: final ratings
-// (xếp loại) of targets, caps on the share of excellent ratings per
-// deciding unit and peer group, and the report that provincial committees
-// publish — counts and percentages of targets per level, with quota
-// breaches flagged, never fixed.
+// (xếp loại) of targets, one by one or imported from CSV or XLSX; caps on
+// the share of excellent ratings per deciding unit and peer group; and the
+// report provincial committees publish — targets per level, quota breaches
+// flagged (never fixed), the change since an earlier round and its summary.
 package report
 
 import (

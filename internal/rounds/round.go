@@ -1,7 +1,7 @@
 // Package rounds is the domain of a review round (đợt lấy phiếu): its state
-// machine draft → open → closed → counted, exactly which changes each state
-// allows (SPEC §2, §3.7), its schedule, and the organization tree of units
-// with its import checks.
+// table (draft → open → closed → counted, and which change each state
+// allows), its schedule and documents' settings, its organization tree of
+// units and the code batches issued for its targets, with their checks.
 package rounds
 
 import (

@@ -1,6 +1,7 @@
-// Package seal encrypts ballots at rest to a round's age X25519 recipient
-// and opens them again with the committee's identity at count. Only
-// filippo.io/age and golang.org/x/crypto primitives are used.
+// Package seal seals ballots at rest with XChaCha20-Poly1305 under random
+// data keys, each stored only wrapped with age to the round's X25519
+// recipient; at count the committee's identity unwraps the keys and opens
+// the ballots. Only filippo.io/age and golang.org/x/crypto primitives.
 package seal
 
 import (

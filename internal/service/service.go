@@ -1,8 +1,9 @@
-// Package service holds the use cases of ballot — rounds, forms, units,
-// codes, counting, ratings and reports, users, the schedule, the integrity
-// check — shared by the JSON API, the pages and the command line. Each use
-// case is one storage transaction in which domain rules are checked and the
-// audit entry is written; participants' ballots go through its intake.
+// Package service holds the use cases of ballot that the JSON API, the
+// pages, the console and the command line share: rounds, forms, units,
+// batches, counting, turnout, tallies, ratings, reports and minutes, users
+// and sessions, the schedule, backups and the integrity check. Each is one
+// storage transaction that checks the domain's rules and writes its audit
+// entry. It starts and stops the intake, which takes participants' ballots.
 package service
 
 import (

@@ -1,7 +1,8 @@
-// Package tally turns opened ballots into counted aggregates per target —
-// option counts, score statistics, bands — and (in later views) into the
-// tallies and roll-ups that authorities read. Individual ballots never
-// leave counting: only these aggregates are stored.
+// Package tally is what counting publishes, over a round's organization
+// tree: aggregates per target (option counts, score statistics, bands),
+// roll-ups over subtrees, the one decision of what to withhold, and the
+// views and percentages every export reads. Individual ballots never reach
+// it: only these aggregates are stored.
 package tally
 
 import (

@@ -1,6 +1,6 @@
 // Command bench is the performance harness of SPEC §6. From one command it
 // builds the server, seeds the "province" scenario (978 targets, 61,567
-// codes) and prints the P1–P6 table, each figure next to a baseline
+// codes) and prints the rows P1–P6 and P8, each figure next to a baseline
 // measured in the same run on the same machine:
 //
 //	go run ./scripts/bench                  # all rows, about 12 minutes
