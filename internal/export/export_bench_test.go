@@ -3,7 +3,10 @@ package export_test
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
+	"net"
+	"net/http"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
@@ -17,6 +20,7 @@ import (
 	"ballot/internal/forms"
 	"ballot/internal/i18n"
 	"ballot/internal/rounds"
+	"ballot/internal/server"
 	"ballot/internal/service"
 	"ballot/internal/storage"
 	"ballot/internal/tally"
@@ -145,4 +149,76 @@ func BenchmarkTallyXLSX(b *testing.B) {
 			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
 		})
 	}
+}
+
+// BenchmarkTallyOverHTTP is P3's export downloaded from the API over a real
+// listener, as an authority's browser does, with the peak heap of the
+// process (the server, and a client that reads and discards) while it
+// runs; beside it, the baseline: the same file written in the process, as
+// the CLI writes it. Streamed from the read transaction, the download's
+// peak stays near the baseline's however large the file is.
+func BenchmarkTallyOverHTTP(b *testing.B) {
+	admin := auth.Principal{Name: "bench", Role: auth.Admin}
+	for _, n := range []int{1000, 10000} {
+		svc, rid := countedRound(b, n)
+		_, token, _, err := svc.Bootstrap()
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := server.New(svc, server.Config{Log: slog.New(slog.DiscardHandler)})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		go srv.App.Listener(ln)
+		b.Cleanup(func() { srv.App.ShutdownWithTimeout(5 * time.Second) })
+		download := func(format string) (int64, error) {
+			req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/api/v1/rounds/"+rid+"/tally?format="+format, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return 0, err
+			}
+			defer res.Body.Close()
+			if res.StatusCode != 200 {
+				return 0, fmt.Errorf("status %d", res.StatusCode)
+			}
+			return io.Copy(io.Discard, res.Body)
+		}
+		write := func(format string) (int64, error) {
+			var w countingWriter
+			err := svc.WithTally(admin, rid, "", func(t *service.SubtreeTally) error {
+				return export.Tally(&w, format, t.Counted, t.Round.ID, t.Unit, i18n.VI, export.MetaOf(t.Round, t.UnitName, time.Now()))
+			})
+			return int64(w), err
+		}
+		for _, format := range []string{"csv", "xlsx"} {
+			for _, way := range []struct {
+				name string
+				get  func(string) (int64, error)
+			}{{"in-process", write}, {"http", download}} {
+				b.Run(fmt.Sprintf("targets=%d/%s/%s", n, format, way.name), func(b *testing.B) {
+					var peak uint64
+					var size int64
+					for b.Loop() {
+						peak = max(peak, peakHeap(func() {
+							if size, err = way.get(format); err != nil {
+								b.Fatal(err)
+							}
+						}))
+					}
+					b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+					b.ReportMetric(float64(size)/1e6, "file-MB")
+				})
+			}
+		}
+	}
+}
+
+// countingWriter counts what is written to it and keeps nothing.
+type countingWriter int64
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	*w += countingWriter(len(p))
+	return len(p), nil
 }
