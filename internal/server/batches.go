@@ -1,7 +1,7 @@
 package server
 
 import (
-	"bytes"
+	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -76,16 +76,18 @@ func (s *Server) sendCodes(c *fiber.Ctx, format string, l i18n.Lang, rid string,
 	if format == "json" {
 		return c.JSON(fiber.Map{"id": b.ID, "label": b.Label, "targets": b.Targets, "codes": list})
 	}
-	var buf bytes.Buffer
-	w := export.NewCSV(&buf) // a BOM, and labels that cannot become formulas
-	_ = w.Texts("stt", "ma_phieu", "doi_tuong", "nhan")
-	for i, code := range list {
-		_ = w.Row(export.Int(i+1), export.Text(code), export.Text(strings.Join(b.Targets, " ")), export.Text(b.Label))
-	}
-	_ = w.Flush()
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+b.ID+`-codes.csv"`)
-	return c.Send(buf.Bytes())
+	return s.sendExport(c, "csv", b.ID+"-codes", func(out io.Writer) error {
+		w := export.NewCSV(out) // a BOM, and labels that cannot become formulas
+		if err := w.Texts("stt", "ma_phieu", "doi_tuong", "nhan"); err != nil {
+			return err
+		}
+		for i, code := range list {
+			if err := w.Row(export.Int(i+1), export.Text(code), export.Text(strings.Join(b.Targets, " ")), export.Text(b.Label)); err != nil {
+				return err
+			}
+		}
+		return w.Flush()
+	})
 }
 
 func (s *Server) listBatches(c *fiber.Ctx) error {

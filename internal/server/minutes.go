@@ -2,6 +2,7 @@ package server
 
 import (
 	"io"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,7 +19,9 @@ func (s *Server) minutes(c *fiber.Ctx) error {
 	if scope != "subtree" && scope != "unit" {
 		return apperr.Field("scope", "field.oneof", "subtree unit")
 	}
-	m, err := s.svc.Minutes(principal(c), c.Params("rid"), c.Query("unit"), scope == "unit")
+	// a copy: the minutes are written after the handler returns
+	unit := strings.Clone(c.Query("unit"))
+	m, err := s.svc.Minutes(principal(c), c.Params("rid"), unit, scope == "unit")
 	if err != nil {
 		return err
 	}
@@ -26,5 +29,6 @@ func (s *Server) minutes(c *fiber.Ctx) error {
 	if format == "json" {
 		return c.JSON(m)
 	}
-	return sendExport(c, "html", "minutes-"+m.Round.ID, func(w io.Writer) error { return export.Minutes(w, m, lang(c)) })
+	l := lang(c)
+	return s.sendExport(c, "html", "minutes-"+m.Round.ID, func(w io.Writer) error { return export.Minutes(w, m, l) })
 }

@@ -13,15 +13,16 @@ import (
 )
 
 func (s *Server) report(c *fiber.Ctx) error {
-	format := c.Query("format", "json")
+	// copies: the file is written after the handler returns
+	format := strings.Clone(c.Query("format", "json"))
 	if !slices.Contains(export.ReportFormats, format) {
 		return apperr.Field("format", "field.oneof", strings.Join(export.ReportFormats, " "))
 	}
-	table := c.Query("table", "report")
+	table := strings.Clone(c.Query("table", "report"))
 	if !slices.Contains(export.ReportTables, table) {
 		return apperr.Field("table", "field.oneof", strings.Join(export.ReportTables, " "))
 	}
-	q := service.ReportQuery{Unit: c.Query("unit"), Kind: c.Query("kind"), Compare: c.Query("compare")}
+	q := service.ReportQuery{Unit: strings.Clone(c.Query("unit")), Kind: strings.Clone(c.Query("kind")), Compare: strings.Clone(c.Query("compare"))}
 	rep, r, err := s.svc.Report(principal(c), c.Params("rid"), q)
 	if err != nil {
 		return err
@@ -30,13 +31,13 @@ func (s *Server) report(c *fiber.Ctx) error {
 	if format == "json" {
 		return c.JSON(rep)
 	}
-	meta := export.MetaOf(r, rep.Name, s.svc.Now())
+	l, meta := lang(c), export.MetaOf(r, rep.Name, s.svc.Now())
 	if format == "csv" {
-		return sendExport(c, format, "report-"+r.ID+"-"+rep.Unit+"-"+table, func(w io.Writer) error {
-			return export.ReportCSV(w, rep, table, lang(c), meta)
+		return s.sendExport(c, format, "report-"+r.ID+"-"+rep.Unit+"-"+table, func(w io.Writer) error {
+			return export.ReportCSV(w, rep, table, l, meta)
 		})
 	}
-	return sendExport(c, format, "report-"+r.ID+"-"+rep.Unit, func(w io.Writer) error {
-		return export.Report(w, format, rep, lang(c), meta)
+	return s.sendExport(c, format, "report-"+r.ID+"-"+rep.Unit, func(w io.Writer) error {
+		return export.Report(w, format, rep, l, meta)
 	})
 }

@@ -49,5 +49,5 @@ func (s *Server) sendSlips(c *fiber.Ctx, l i18n.Lang, rid string, bs []*rounds.B
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return sendExport(c, "html", "slips", func(w io.Writer) error { return export.Slips(w, m, groups, l) })
+	return s.sendExport(c, "html", "slips", func(w io.Writer) error { return export.Slips(w, m, groups, l) })
 }

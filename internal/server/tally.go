@@ -9,21 +9,21 @@ import (
 
 	"ballot/internal/apperr"
 	"ballot/internal/export"
-	"ballot/internal/service"
 )
 
 func (s *Server) tally(c *fiber.Ctx) error {
-	format := c.Query("format", "json")
+	// copies: the file is written after the handler returns
+	format, rid, unit := strings.Clone(c.Query("format", "json")), strings.Clone(c.Params("rid")), strings.Clone(c.Query("unit"))
 	if !slices.Contains(export.TallyFormats, format) {
 		return apperr.Field("format", "field.oneof", strings.Join(export.TallyFormats, " "))
 	}
-	l := lang(c)
-	// The file is written inside the read transaction, from storage.
-	return s.svc.WithTally(principal(c), c.Params("rid"), c.Query("unit"), func(t *service.SubtreeTally) error {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return sendExport(c, format, "tally-"+t.Round.ID, func(w io.Writer) error {
-			meta := export.MetaOf(t.Round, t.UnitName, s.svc.Now())
-			return export.Tally(w, format, t.Counted, t.Round.ID, t.Unit, l, meta)
-		})
+	t, err := s.svc.Tally(principal(c), rid, unit)
+	if err != nil {
+		return err
+	}
+	l, meta := lang(c), export.MetaOf(t.Round, t.UnitName, s.svc.Now())
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.sendExport(c, format, "tally-"+t.Round.ID, func(w io.Writer) error {
+		return export.Tally(w, format, t.Counted, t.Round.ID, t.Unit, l, meta)
 	})
 }

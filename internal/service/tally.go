@@ -59,9 +59,8 @@ func scope(p auth.Principal, tree *tally.Tree, unit string) (string, error) {
 	return unit, nil
 }
 
-// SubtreeTally is the counted tally of a subtree as p may see it (its
-// views and exports are made from it), readable while the transaction that
-// made it lasts.
+// SubtreeTally is the counted tally of a subtree as p may see it, which its
+// views and exports are made from.
 type SubtreeTally struct {
 	Counted  *tally.Counted
 	Round    *rounds.Round
@@ -69,10 +68,14 @@ type SubtreeTally struct {
 	UnitName string
 }
 
-// WithTally runs fn with the tally of unit inside one read transaction, so
-// files are written straight from storage with flat memory.
-func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*SubtreeTally) error) error {
-	return s.store.View(func(tx *storage.Tx) error {
+// Tally returns the tally of unit as p may see it (sealed before
+// counting). The tree, the forms and what to withhold are read at once;
+// each target's figures as a view or an export walks to it, in a short
+// read transaction of its own (storage.Store.CountedSource), so files are
+// written straight from storage with flat memory, at any pace.
+func (s *Service) Tally(p auth.Principal, rid, unit string) (*SubtreeTally, error) {
+	var t *SubtreeTally
+	err := s.store.View(func(tx *storage.Tx) error {
 		r, c, err := s.counted(tx, rid)
 		if err != nil {
 			return err
@@ -80,20 +83,12 @@ func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*Subtree
 		if unit, err = scope(p, c.Tree, unit); err != nil {
 			return err
 		}
-		t := &SubtreeTally{Counted: c, Round: r, Unit: unit}
+		c.Source = s.store.CountedSource(rid)
+		t = &SubtreeTally{Counted: c, Round: r, Unit: unit}
 		if u := c.Tree.Unit(unit); u != nil {
 			t.UnitName = u.Name
 		}
-		return fn(t)
+		return nil
 	})
-}
-
-// Tally returns the published tally of unit in memory.
-func (s *Service) Tally(p auth.Principal, rid, unit string) (*tally.View, error) {
-	var v *tally.View
-	err := s.WithTally(p, rid, unit, func(t *SubtreeTally) (err error) {
-		v, err = t.Counted.View(rid, t.Unit)
-		return err
-	})
-	return v, err
+	return t, err
 }
