@@ -1,5 +1,5 @@
 // Package apperr is the one error type of the service: a code from the API
-// contract (SPEC §4.2) and a message that can be rendered in the user's
+// contract (docs/design.md §2) and a message that can be rendered in the user's
 // language. Storage and domain code return these; the HTTP layer maps codes
 // to statuses in one table.
 package apperr
@@ -14,7 +14,7 @@ import (
 // Code is an error code of the API contract.
 type Code string
 
-// The codes of SPEC §4.2, plus Internal for everything unexpected.
+// The codes of the API contract, plus Internal for everything unexpected.
 const (
 	Invalid Code = "invalid"
 	// A participant's access code (mã phiếu) fails its check digit, is

@@ -109,7 +109,7 @@ func (s *session) csrf() string {
 	return string(m[1])
 }
 
-// maxPage is SPEC §6 P7's budget of a console page's HTML.
+// maxPage is P7's budget (docs/design.md §6) of a console page's HTML.
 const maxPage = 200 << 10
 
 // TestEveryConsolePageOfTheProvinceFitsItsBudget fetches every console page

@@ -126,9 +126,9 @@ func peakHeap(fn func()) uint64 {
 	return peak.Load()
 }
 
-// BenchmarkTallyXLSX is SPEC §6 P3: the XLSX export of a counted round's
-// tally, read from its bbolt file as the API does, and its peak heap at 1,000 and 10,000 targets (goal: ≤ 3 s; peak at 10,000 ≤ 1.5
-// × at 1,000).
+// BenchmarkTallyXLSX is P3 (docs/design.md §6): the XLSX export of a counted
+// round's tally, read from its bbolt file as the API does, and its peak heap at
+// 1,000 and 10,000 targets (goal: ≤ 3 s; peak at 10,000 ≤ 1.5 × at 1,000).
 func BenchmarkTallyXLSX(b *testing.B) {
 	admin := auth.Principal{Name: "bench", Role: auth.Admin}
 	for _, n := range []int{1000, 10000} {

@@ -86,7 +86,7 @@ func (in *Intake) Stop() { in.writer.stop() }
 func (in *Intake) now() time.Time { return in.opt.Now() }
 
 // metrics are the intake's Prometheus metrics. No label names a target, a
-// unit or a code (SPEC §3.3).
+// unit or a code (docs/design.md §3.3).
 type metrics struct {
 	commits        prometheus.Counter
 	commitRequests prometheus.Histogram

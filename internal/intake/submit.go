@@ -36,8 +36,8 @@ type Receipt struct {
 }
 
 // Submit checks, seals and stores a submission: the code is consumed in the
-// same synced transaction that stores one ballot per target (SPEC §3.1).
-// A replay of the accepted submission_id gets the same receipt (§3.2).
+// same synced transaction that stores one ballot per target (docs/design.md
+// §3.1). A replay of the accepted submission_id gets the same receipt (§3.2).
 func (in *Intake) Submit(sub Submission) (Receipt, error) {
 	digits, err := codes.Normalize(sub.Code)
 	if err != nil {

@@ -50,7 +50,7 @@ func ids(prefix string, from, to int) []string {
 }
 
 // TestTheSummaryReproducesThePublishedReport: the figures of the 2020
-// provincial report (seed-report-2020.md, SPEC §5.3) come out as its
+// provincial report (seed-report-2020.md, docs/design.md §5.4) come out as its
 // sentences do, with the year before compared: 970 grassroots
 // organizations then, 15 since merged or dissolved and 2 new.
 func TestTheSummaryReproducesThePublishedReport(t *testing.T) {

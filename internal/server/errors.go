@@ -12,7 +12,7 @@ import (
 )
 
 // statuses maps every error code to its HTTP status: the one place where
-// that mapping lives (SPEC §4.2).
+// that mapping lives (docs/design.md §2).
 var statuses = map[apperr.Code]int{
 	apperr.Invalid:            fiber.StatusBadRequest,
 	apperr.AccessCodeMistyped: fiber.StatusBadRequest,

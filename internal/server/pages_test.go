@@ -189,8 +189,9 @@ func TestKioskReturnsToACleanEntry(t *testing.T) {
 	}
 }
 
-// TestPageBudget (SPEC §6 P5): code entry + a one-target ballot page, with
-// the stylesheet and the script, fit in 30 KB and name no external URL.
+// TestPageBudget (docs/design.md §6, P5): code entry + a one-target ballot
+// page, with the stylesheet and the script, fit in 30 KB and name no external
+// URL.
 func TestPageBudget(t *testing.T) {
 	e := newEnv(t)
 	_, _, cs := e.openRound([]string{"c1"}, 1)

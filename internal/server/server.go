@@ -245,7 +245,7 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 }
 
 // accessLog logs method, route pattern, status and duration — never the
-// path's values, the body, or the client's address (SPEC §3.3).
+// path's values, the body, or the client's address (docs/design.md §3.3).
 func (s *Server) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()

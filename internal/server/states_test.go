@@ -46,8 +46,9 @@ func (e *env) roundIn(s rounds.State) string {
 }
 
 // TestEveryStateAndActionThroughTheAPI: each (state, action) pair gives what
-// SPEC §2 says: in draft everything but close; while open only new batches,
-// revoking, moving closes_at later, and closing; closed and counted are final.
+// docs/design.md §5.1 says: in draft everything but close; while open only new
+// batches, revoking, moving closes_at later, and closing; closed and counted
+// are final.
 func TestEveryStateAndActionThroughTheAPI(t *testing.T) {
 	kp, _ := seal.GenerateKeyPair()
 	later := t0.Add(72 * time.Hour)
@@ -68,7 +69,7 @@ func TestEveryStateAndActionThroughTheAPI(t *testing.T) {
 		{"open", "POST", "/open", nil},
 		{"close", "POST", "/close", nil},
 	}
-	// want[state][action] is the status SPEC §2 gives.
+	// want[state][action] is the status docs/design.md §5.1 gives.
 	want := map[rounds.State][]int{
 		//               title min later earlier sched key form units open close
 		rounds.Draft:   {200, 200, 200, 200, 200, 200, 201, 201, 200, 409},

@@ -5,7 +5,7 @@ import (
 )
 
 // turnout answers the turnout an admin or authority may see: an authority
-// only its subtree's (SPEC §4.2, narrowed by ?unit=).
+// only its subtree's (narrowed by ?unit=).
 func (s *Server) turnout(c *fiber.Ctx) error {
 	t, err := s.svc.Turnout(principal(c), c.Params("rid"), c.Query("unit"))
 	if err != nil {

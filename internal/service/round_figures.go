@@ -60,7 +60,7 @@ func (s *Service) Figures(p auth.Principal, rid string) (*RoundFigures, error) {
 				continue
 			}
 			// A code is used if and only if its ballots were stored, one a
-			// target (SPEC §3.1), and counting opened them all.
+			// target (docs/design.md §3.1), and counting opened them all.
 			for _, t := range b.Targets {
 				if within == "" || t != within && tree.Within(t, within) {
 					f.Ballots += b.Used

@@ -11,7 +11,7 @@ import (
 	"ballot/internal/seal"
 )
 
-// Scenario "province" of SPEC §6: 978 targets (957 grassroots, 21
+// Scenario "province" of docs/design.md §6: 978 targets (957 grassroots, 21
 // district-level) and 61,567 codes — 62 per grassroots organization, 106 per
 // district-level collective, the rest to the last district.
 const (
