@@ -1,8 +1,6 @@
 package browser_test
 
 import (
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,7 +12,6 @@ import (
 	"ballot/internal/auth"
 	"ballot/internal/browser"
 	"ballot/internal/demo"
-	"ballot/internal/service"
 )
 
 // TestARoundFromTheConsole runs a whole round in Chromium: the admin signs
@@ -26,7 +23,7 @@ import (
 func TestARoundFromTheConsole(t *testing.T) {
 	needChromium(t)
 	dir := t.TempDir()
-	f, err := browser.NewEmpty(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	f, err := browser.NewEmpty(dir, options())
 	if err != nil {
 		t.Fatal(err)
 	}

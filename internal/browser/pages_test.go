@@ -3,7 +3,6 @@ package browser_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ballot/internal/browser"
-	"ballot/internal/service"
 	"ballot/internal/storage"
 )
 
@@ -25,7 +23,7 @@ func setup(t *testing.T) (*browser.Fixture, *browser.Browser) {
 	t.Helper()
 	needChromium(t)
 	dir := t.TempDir()
-	f, err := browser.NewFixture(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	f, err := browser.NewFixture(dir, options())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func NewProvince(dir string, which ProvinceRounds, opt service.Options) (*Provin
 	if err := p.open(dir, opt); err != nil {
 		return nil, err
 	}
-	err := p.seed(which)
+	err := p.seed(which, opt.PasswordCost)
 	if err == nil {
 		err = p.listen(opt)
 	}
@@ -69,15 +69,15 @@ func NewProvince(dir string, which ProvinceRounds, opt service.Options) (*Provin
 	return p, nil
 }
 
-func (p *Province) seed(which ProvinceRounds) error {
+func (p *Province) seed(which ProvinceRounds, cost auth.Cost) error {
 	s := p.Service
 	if _, _, _, err := s.Bootstrap(); err != nil {
 		return err
 	}
-	// The users are written with one password hash: Argon2id costs a
-	// third of a second a hash, and the fixture's users need not prove
-	// what the sign-in tests prove.
-	hash := auth.HashPassword(Password)
+	// The users are written with one password hash, at the service's cost:
+	// Argon2id costs a third of a second a hash at the server's, and the
+	// fixture's users need not prove what the sign-in tests prove.
+	hash := cost.Hash(Password)
 	users := []auth.User{{Name: AdminUser, Role: auth.Admin}, {Name: CommitteeUser, Role: auth.Committee},
 		{Name: ProvinceUser, Role: auth.Authority, Unit: "gialai"}, {Name: DistrictUser, Role: auth.Authority, Unit: "pleiku"}}
 	err := p.store.Update(func(tx *storage.Tx) error {

@@ -2,7 +2,6 @@ package browser_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"testing"
 
 	"ballot/internal/browser"
-	"ballot/internal/service"
 )
 
 // The province is seeded once for the package's tests and benchmarks (a
@@ -45,7 +43,7 @@ func province(tb testing.TB) *browser.Province {
 			return
 		}
 		shared.p, shared.err = browser.NewProvince(shared.dir, browser.ProvinceRounds{Twin: true, Open: true, Closed: true, Draft: true},
-			service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			options())
 	})
 	if shared.err != nil {
 		tb.Fatal(shared.err)

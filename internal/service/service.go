@@ -27,6 +27,8 @@ type Service struct {
 	jobs    jobs
 	// committeeKey: every round's key must come from the committee.
 	committeeKey bool
+	// password is the cost of the password hashes this service makes.
+	password auth.Cost
 	// countMu lets one count run at a time.
 	countMu sync.Mutex
 }
@@ -48,6 +50,9 @@ type Options struct {
 	// CommitteeKeyRequired makes every new round one whose public key a
 	// counting-committee user must set (serve --committee-key-required).
 	CommitteeKeyRequired bool
+	// PasswordCost, for tests only, makes password hashes lighter than the
+	// server's (the zero Cost); sign-ins check each hash at its own cost.
+	PasswordCost auth.Cost
 }
 
 // New makes a Service over store and starts its ballot writer; Close stops it.
@@ -58,7 +63,8 @@ func New(store *storage.Store, opt Options) *Service {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), committeeKey: opt.CommitteeKeyRequired}
+	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), committeeKey: opt.CommitteeKeyRequired,
+		password: opt.PasswordCost}
 	s.metrics.watchDisk(store)
 	s.intake = intake.New(store, intake.Options{Now: opt.Now, Log: opt.Log, QueueSize: opt.QueueSize,
 		MaxPerCommit: opt.MaxPerCommit, Fault: opt.Fault, Registry: s.metrics.Registry})
