@@ -104,6 +104,7 @@ var spec = map[string]string{
 }
 
 func TestEveryRouteHasARuleAndEnforcesIt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	tokens := map[auth.Role]string{
@@ -178,6 +179,7 @@ func TestEveryRouteHasARuleAndEnforcesIt(t *testing.T) {
 }
 
 func TestDisabledUsersTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.user("x", auth.Admin, "")
 	e.must(200, "GET", "/api/v1/rounds", tok, nil)
@@ -190,6 +192,7 @@ func TestDisabledUsersTokenIsRefused(t *testing.T) {
 // TestAPanicAnswers500AndTheServerGoesOn: a bug that panics in a handler
 // must not stop the server (it holds every participant's submission).
 func TestAPanicAnswers500AndTheServerGoesOn(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.srv.App.Get("/test-panic", func(*fiber.Ctx) error { panic("a bug") })
 	if r := e.do("GET", "/test-panic", "", nil); r.Status != 500 || r.ErrCode() != "internal" {

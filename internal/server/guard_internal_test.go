@@ -18,6 +18,7 @@ import (
 // adding to it after each lookup let all 60 through; through HTTP the
 // window is narrow and the issue saw 31 of a limit of 30.)
 func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
+	t.Parallel()
 	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +50,7 @@ func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 // removed would leave the new route with the default, and its uploads
 // refused.
 func TestEveryBodyLimitNamesARoute(t *testing.T) {
+	t.Parallel()
 	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
