@@ -21,6 +21,7 @@ import (
 // a participant votes; the admin closes; the committee counts with the key;
 // an authority rates and opens the report.
 func TestARoundFromTheConsole(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	dir := t.TempDir()
 	f, err := browser.NewEmpty(dir, options())

@@ -114,6 +114,7 @@ const maxPage = 200 << 10
 // of a counted province round as its user sees it: each answers, whole,
 // within 200 KB (the time each takes is BenchmarkConsolePages').
 func TestEveryConsolePageOfTheProvinceFitsItsBudget(t *testing.T) {
+	t.Parallel()
 	p := province(t)
 	sessions := map[string]*session{}
 	for _, pg := range p.Pages() {
