@@ -1,6 +1,7 @@
 package main
 
 import (
+	"ballot/internal/auth"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -69,8 +70,10 @@ func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); retur
 func startMain(t *testing.T, db string, now func() time.Time) (*Main, string) {
 	t.Helper()
 	out := &lockedBuffer{}
+	// Passwords are hashed lightly: the real binary's tests hash at the
+	// server's cost.
 	m := &Main{DBPath: db, Addr: "127.0.0.1:0", Now: now, ScheduleEvery: time.Hour, Stdout: out,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PasswordCost: auth.Cost{Time: 1, Memory: 64, Threads: 1}}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"ballot/internal/auth"
 	"ballot/internal/demo"
 	"ballot/internal/server"
 	"ballot/internal/service"
@@ -54,6 +55,9 @@ type Main struct {
 	// CommitteeKeyRequired: every new round's public key must be set by a
 	// counting-committee user; no admin ever sees a private key.
 	CommitteeKeyRequired bool
+	// PasswordCost, for tests only, hashes passwords lighter than the
+	// server does (service.Options.PasswordCost).
+	PasswordCost auth.Cost
 
 	ln, plainLn net.Listener
 	tlsConfig   *tls.Config
@@ -89,7 +93,8 @@ func (m *Main) Open() error {
 		return err
 	}
 	m.store = store
-	m.svc = service.New(store, service.Options{Now: m.Now, Log: m.Log, CommitteeKeyRequired: m.CommitteeKeyRequired})
+	m.svc = service.New(store, service.Options{Now: m.Now, Log: m.Log, CommitteeKeyRequired: m.CommitteeKeyRequired,
+		PasswordCost: m.PasswordCost})
 	// An erasure a crash left owed is done before anything is served.
 	if err := m.svc.Settle(); err != nil {
 		m.Log.Error("erasure owed at start is not done yet; retried every minute", "err", err)
