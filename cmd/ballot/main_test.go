@@ -106,6 +106,7 @@ func api(t *testing.T, method, url, token string, body any) (int, map[string]any
 }
 
 func TestFirstStartCreatesAdminAndPrintsPasswordAndToken(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	m, out := startMain(t, db, nil)
 	match := tokenRE.FindStringSubmatch(out)
@@ -124,6 +125,7 @@ func TestFirstStartCreatesAdminAndPrintsPasswordAndToken(t *testing.T) {
 }
 
 func TestClosingMissedWhileDownIsAppliedAtStart(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 	m, out := startMain(t, db, func() time.Time { return now })
@@ -167,6 +169,7 @@ func TestOfflineCommandOnAHeldDatabaseFailsAtOnce(t *testing.T) {
 }
 
 func TestUserAddAndTokenCreatePrintTheSecretAlone(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	m, _ := startMain(t, db, nil) // creates the database
 	m.Close()
@@ -198,6 +201,7 @@ func TestUserAddAndTokenCreatePrintTheSecretAlone(t *testing.T) {
 }
 
 func TestKeygenPrintsAPublicAndASecretLine(t *testing.T) {
+	t.Parallel()
 	out, _, code := runBinary(t, "keygen")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "age1") || !strings.HasPrefix(lines[1], "AGE-SECRET-KEY-1") {

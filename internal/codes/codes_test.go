@@ -10,6 +10,7 @@ import (
 // TestEveryTypoIsCaught: for 10,000 random codes, every single-digit
 // substitution and every swap of neighbours is refused as code_mistyped.
 func TestEveryTypoIsCaught(t *testing.T) {
+	t.Parallel()
 	n := 0
 	for i := 0; i < 10_000; i++ {
 		c := codes.New()
@@ -49,6 +50,7 @@ func mustBeMistyped(t *testing.T, typed, orig string) {
 }
 
 func TestNormalizeAcceptsHowPeopleType(t *testing.T) {
+	t.Parallel()
 	c := codes.New()
 	f := codes.Format(c)
 	fullWidth := ""
@@ -69,6 +71,7 @@ func TestNormalizeAcceptsHowPeopleType(t *testing.T) {
 }
 
 func TestCodesAreSpreadOverAllDigits(t *testing.T) {
+	t.Parallel()
 	var counts [16][10]int
 	const n = 20_000
 	seen := map[string]bool{}

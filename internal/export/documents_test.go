@@ -92,6 +92,7 @@ func lastLine(page string) string {
 // reads it back per page with pdftotext; the workbooks are read back with
 // excelize.
 func TestDocumentsAtProvinceScale(t *testing.T) {
+	t.Parallel()
 	needTools(t)
 	svc, p := province(t)
 	dir := t.TempDir()

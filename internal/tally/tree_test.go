@@ -10,6 +10,7 @@ import (
 
 // TestTreeFindsUnitsChildrenAndAncestors, whatever the order units come in.
 func TestTreeFindsUnitsChildrenAndAncestors(t *testing.T) {
+	t.Parallel()
 	units := []rounds.Unit{{ID: "p"}, {ID: "q"}, {ID: "d2", Parent: "p"}, {ID: "d1", Parent: "p"},
 		{ID: "c3", Parent: "d1"}, {ID: "c1", Parent: "d1"}, {ID: "c2", Parent: "d2"}, {ID: "x", Parent: "q"}}
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
