@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"syscall"
@@ -14,7 +13,6 @@ import (
 	"ballot/internal/auth"
 	"ballot/internal/export"
 	"ballot/internal/i18n"
-	"ballot/internal/server"
 )
 
 // TestASlowDownloadHoldsNoTransaction: a client that reads the start of a
@@ -25,29 +23,19 @@ import (
 func TestASlowDownloadHoldsNoTransaction(t *testing.T) {
 	t.Parallel()
 	svc, rid := countedRound(t, 2000) // a CSV of about 12 MB, beyond every socket buffer
-	_, token, _, err := svc.Bootstrap()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := server.New(svc, server.Config{Log: slog.New(slog.DiscardHandler)})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.App.Listener(ln)
-	t.Cleanup(func() { srv.App.ShutdownWithTimeout(5 * time.Second) })
+	addr, token := serveAPI(t, svc)
 
 	// a client with a small receive window, so the server cannot hand it
 	// the file and be done
 	dialer := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 		return c.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
 	}}
-	conn, err := dialer.Dial("tcp", ln.Addr().String())
+	conn, err := dialer.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/api/v1/rounds/"+rid+"/tally?format=csv", nil)
+	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/rounds/"+rid+"/tally?format=csv", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	if err := req.Write(conn); err != nil {
 		t.Fatal(err)

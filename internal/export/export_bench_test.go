@@ -98,6 +98,24 @@ func countedRound(b testing.TB, n int) (*service.Service, string) {
 	return svc, r.ID
 }
 
+// serveAPI serves svc's API on a loopback port until the test ends, and
+// returns its address and the first admin's token.
+func serveAPI(tb testing.TB, svc *service.Service) (addr, token string) {
+	tb.Helper()
+	_, token, _, err := svc.Bootstrap()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := server.New(svc, server.Config{Log: slog.New(slog.DiscardHandler)})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	go srv.App.Listener(ln)
+	tb.Cleanup(func() { srv.App.ShutdownWithTimeout(5 * time.Second) })
+	return ln.Addr().String(), token
+}
+
 // peakHeap samples the live heap while fn runs.
 func peakHeap(fn func()) uint64 {
 	runtime.GC()
@@ -162,19 +180,9 @@ func BenchmarkTallyOverHTTP(b *testing.B) {
 	admin := auth.Principal{Name: "bench", Role: auth.Admin}
 	for _, n := range []int{1000, 10000} {
 		svc, rid := countedRound(b, n)
-		_, token, _, err := svc.Bootstrap()
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv := server.New(svc, server.Config{Log: slog.New(slog.DiscardHandler)})
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		go srv.App.Listener(ln)
-		b.Cleanup(func() { srv.App.ShutdownWithTimeout(5 * time.Second) })
+		addr, token := serveAPI(b, svc)
 		download := func(format string) (int64, error) {
-			req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/api/v1/rounds/"+rid+"/tally?format="+format, nil)
+			req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/rounds/"+rid+"/tally?format="+format, nil)
 			req.Header.Set("Authorization", "Bearer "+token)
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -204,6 +212,7 @@ func BenchmarkTallyOverHTTP(b *testing.B) {
 					var size int64
 					for b.Loop() {
 						peak = max(peak, peakHeap(func() {
+							var err error
 							if size, err = way.get(format); err != nil {
 								b.Fatal(err)
 							}

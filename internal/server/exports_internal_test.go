@@ -7,26 +7,19 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"ballot/internal/apperr"
 )
 
-// lockedLog collects a server's log lines from its goroutines.
-type lockedLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// logLines passes each line a server logs, from whichever goroutine, to
+// the test.
+type logLines chan string
 
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedLog) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+func (l logLines) Write(p []byte) (int, error) { l <- string(p); return len(p), nil }
 
 // TestDownloadsStreamAndFailHonestly: a file is sent as it is written
 // (chunked, no length known ahead, so never held whole); a failure before
@@ -35,7 +28,7 @@ func (l *lockedLog) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l
 // download, not a short file that looks whole, and the operator sees why.
 func TestDownloadsStreamAndFailHonestly(t *testing.T) {
 	t.Parallel()
-	logs := &lockedLog{}
+	logs := make(logLines, 16)
 	s := &Server{log: slog.New(slog.NewTextHandler(logs, nil))}
 	app := fiber.New(fiber.Config{ErrorHandler: s.handleError})
 	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB, beyond streamBuffer
@@ -91,7 +84,14 @@ func TestDownloadsStreamAndFailHonestly(t *testing.T) {
 			t.Fatalf("cut: %d %d bytes read as a whole file", res.StatusCode, len(body))
 		}
 	}
-	if !strings.Contains(logs.String(), "download cut short") || !strings.Contains(logs.String(), "the disk went away") {
-		t.Errorf("cut: the log does not say why:\n%s", logs)
+	for said := ""; !strings.Contains(said, "download cut short"); {
+		select {
+		case said = <-logs:
+		case <-time.After(5 * time.Second):
+			t.Fatal("cut: the log does not say the download was cut short")
+		}
+		if strings.Contains(said, "download cut short") && !strings.Contains(said, "the disk went away") {
+			t.Errorf("cut: the log does not say why: %s", said)
+		}
 	}
 }

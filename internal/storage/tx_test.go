@@ -24,11 +24,27 @@ import (
 
 var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
+// mustView runs fn in a read transaction; its error fails the test.
+func mustView(t *testing.T, s *storage.Store, fn func(*storage.Tx) error) {
+	t.Helper()
+	if err := s.View(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustUpdate runs fn in a write transaction; its error fails the test.
+func mustUpdate(t *testing.T, s *storage.Store, fn func(*storage.Tx) error) {
+	t.Helper()
+	if err := s.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // newRound stores a draft round and returns its id.
 func newRound(t *testing.T, s *storage.Store) string {
 	t.Helper()
 	var rid string
-	err := s.Update(func(tx *storage.Tx) error {
+	mustUpdate(t, s, func(tx *storage.Tx) error {
 		r, err := rounds.New(rounds.NewRound{Title: "Đợt thử", Year: 2026}, t0)
 		if err != nil {
 			return err
@@ -37,9 +53,6 @@ func newRound(t *testing.T, s *storage.Store) string {
 		rid = r.ID
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return rid
 }
 
@@ -66,7 +79,7 @@ func TestAFailedUpdateStoresNothing(t *testing.T) {
 	if !errors.Is(err, failed) {
 		t.Fatalf("update: %v", err)
 	}
-	err = s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		if all, err := tx.Rounds(); err != nil || len(all) != 0 {
 			return fmt.Errorf("rounds %v %v", all, err)
 		}
@@ -75,9 +88,6 @@ func TestAFailedUpdateStoresNothing(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// and the next round still gets the first number
 	if rid := newRound(t, s); rid != "r1" {
 		t.Fatalf("the round after a failed one is %s", rid)
@@ -95,7 +105,7 @@ func TestRoundsAreNumberedAndListedInOrder(t *testing.T) {
 			t.Fatalf("round %d is %s", i, rid)
 		}
 	}
-	err := s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		all, err := tx.Rounds()
 		if err != nil {
 			return err
@@ -112,9 +122,6 @@ func TestRoundsAreNumberedAndListedInOrder(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestAUnitImportReplacesTheWholeSet: the second import's units are all
@@ -127,11 +134,9 @@ func TestAUnitImportReplacesTheWholeSet(t *testing.T) {
 	second := []rounds.Unit{{ID: "q", Name: "Q", Kind: "province"}, {ID: "b", Name: "B", Parent: "q", Kind: "grassroots", Form: "f"},
 		{ID: "c", Name: "C", Parent: "q", Kind: "grassroots", Form: "f"}}
 	for _, set := range [][]rounds.Unit{first, second} {
-		if err := s.Update(func(tx *storage.Tx) error { return tx.ReplaceUnits(rid, set) }); err != nil {
-			t.Fatal(err)
-		}
+		mustUpdate(t, s, func(tx *storage.Tx) error { return tx.ReplaceUnits(rid, set) })
 	}
-	err := s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		units, err := tx.Units(rid)
 		want := slices.Clone(second)
 		slices.SortFunc(want, func(a, b rounds.Unit) int { return cmp.Compare(a.ID, b.ID) })
@@ -149,9 +154,6 @@ func TestAUnitImportReplacesTheWholeSet(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestCodeRecordsAndTheirErasure: a record is found by its keyed hash;
@@ -164,7 +166,7 @@ func TestCodeRecordsAndTheirErasure(t *testing.T) {
 	rid := newRound(t, s)
 	var key []byte
 	digits := []string{codes.New(), codes.New(), codes.New()}
-	err := s.Update(func(tx *storage.Tx) (err error) {
+	mustUpdate(t, s, func(tx *storage.Tx) (err error) {
 		if key, err = tx.CodeKey(rid); err != nil || len(key) == 0 {
 			return fmt.Errorf("code key %x %v", key, err)
 		}
@@ -175,10 +177,7 @@ func TestCodeRecordsAndTheirErasure(t *testing.T) {
 		}
 		return tx.PutClearCodes(rid, "b1", digits)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		if again, err := tx.CodeKey(rid); err != nil || !bytes.Equal(again, key) {
 			return fmt.Errorf("the code key changed: %v", err)
 		}
@@ -194,12 +193,7 @@ func TestCodeRecordsAndTheirErasure(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Update(func(tx *storage.Tx) error { return tx.EraseCodes(rid) }); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, s, func(tx *storage.Tx) error { return tx.EraseCodes(rid) })
 	if o, err := s.Owed(); err != nil || o == nil || !slices.Contains(o.ForgetKeys, rid) {
 		t.Fatalf("owed after erasing: %+v %v", o, err)
 	}
@@ -209,7 +203,7 @@ func TestCodeRecordsAndTheirErasure(t *testing.T) {
 	if o, err := s.Owed(); err != nil || o != nil {
 		t.Fatalf("owed after settling: %+v %v", o, err)
 	}
-	err = s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		if k, err := tx.CodeKey(rid); err != nil || k != nil {
 			return fmt.Errorf("the code key after counting: %x %v", k, err)
 		}
@@ -219,9 +213,6 @@ func TestCodeRecordsAndTheirErasure(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	keys, err := os.ReadFile(storage.KeysPath(path))
 	if err != nil || bytes.Contains(keys, []byte(rid)) {
 		t.Fatalf("the key file still names %s: %s %v", rid, keys, err)
@@ -243,31 +234,24 @@ func TestSealedRecordsAreReadInKeyOrderAndDigested(t *testing.T) {
 	stored := slices.Clone(recs)
 	put := func(rs []storage.Sealed) {
 		t.Helper()
-		if err := s.Update(func(tx *storage.Tx) error { return tx.PutSealed(rid, storage.Grades, rs) }); err != nil {
-			t.Fatal(err)
-		}
+		mustUpdate(t, s, func(tx *storage.Tx) error { return tx.PutSealed(rid, storage.Grades, rs) })
 	}
 	digest := func() string {
 		t.Helper()
 		var d string
-		if err := s.View(func(tx *storage.Tx) (err error) { d, err = tx.SealedDigest(rid); return err }); err != nil {
-			t.Fatal(err)
-		}
+		mustView(t, s, func(tx *storage.Tx) (err error) { d, err = tx.SealedDigest(rid); return err })
 		return d
 	}
 	empty := digest()
 	put(stored)
 	before := digest()
 	var order [][]byte
-	err := s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		if n, err := tx.CountSealed(rid, storage.Grades); err != nil || n != 50 {
 			return fmt.Errorf("%d sealed %v", n, err)
 		}
 		return tx.EachSealed(rid, storage.Grades, func(k, _ []byte) error { order = append(order, bytes.Clone(k)); return nil })
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !slices.IsSortedFunc(order, bytes.Compare) || len(order) != 50 {
 		t.Fatalf("%d records, in key order: %v", len(order), slices.IsSortedFunc(order, bytes.Compare))
 	}
@@ -302,35 +286,26 @@ func TestTheAuditChainIsReadBothWays(t *testing.T) {
 	s, _ := openStore(t)
 	var last audit.Entry
 	for i := 0; i < 10; i++ {
-		err := s.Update(func(tx *storage.Tx) (err error) {
+		mustUpdate(t, s, func(tx *storage.Tx) (err error) {
 			last, err = tx.Audit(audit.Event{Actor: "admin (admin)", Action: "round.patch", Detail: map[string]int{"n": i}}, t0.Add(time.Duration(i)*time.Second))
 			return err
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	seqs := func(read func(tx *storage.Tx, fn func(audit.Entry) (bool, error)) error, stop int) []uint64 {
 		t.Helper()
 		var out []uint64
-		err := s.View(func(tx *storage.Tx) error {
+		mustView(t, s, func(tx *storage.Tx) error {
 			return read(tx, func(e audit.Entry) (bool, error) { out = append(out, e.Seq); return len(out) < stop, nil })
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		return out
 	}
 	v := audit.NewVerifier(last.Hash)
-	err := s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		if head, err := tx.AuditHead(); err != nil || head != last.Hash {
 			return fmt.Errorf("head %s %v, want %s", head, err, last.Hash)
 		}
 		return tx.AuditEntries(0, func(e audit.Entry) (bool, error) { return true, v.Add(e) })
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := v.Done(); err != nil || v.Count != last.Seq {
 		t.Fatalf("%d entries verified, the last is %d: %v", v.Count, last.Seq, err)
 	}
@@ -351,18 +326,16 @@ func TestTheAuditChainIsReadBothWays(t *testing.T) {
 func TestUsersTokensAndSessions(t *testing.T) {
 	t.Parallel()
 	s, _ := openStore(t)
-	if err := s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		if tx.HasUsers() {
 			return errors.New("a fresh database has users")
 		}
 		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	tokA, hashA := auth.NewToken()
 	_, hashB := auth.NewToken()
 	sessA, sessB := auth.HashToken(auth.NewSecret()), auth.HashToken(auth.NewSecret())
-	err := s.Update(func(tx *storage.Tx) error {
+	mustUpdate(t, s, func(tx *storage.Tx) error {
 		for _, u := range []*auth.User{{Name: "an", Role: auth.Admin}, {Name: "binh", Role: auth.Authority, Unit: "p"}} {
 			if err := tx.PutUser(u); err != nil {
 				return err
@@ -379,18 +352,13 @@ func TestUsersTokensAndSessions(t *testing.T) {
 		}
 		return tx.PutSession(sessB, &auth.Session{User: "binh", Expires: t0})
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Update(func(tx *storage.Tx) error {
+	mustUpdate(t, s, func(tx *storage.Tx) error {
 		if err := tx.DeleteTokens("an"); err != nil {
 			return err
 		}
 		return tx.DeleteSessions("an")
-	}); err != nil {
-		t.Fatal(err)
-	}
-	err = s.View(func(tx *storage.Tx) error {
+	})
+	mustView(t, s, func(tx *storage.Tx) error {
 		if users, err := tx.Users(); err != nil || len(users) != 2 || users[0].Name != "an" || users[1].Unit != "p" {
 			return fmt.Errorf("users %+v %v", users, err)
 		}
@@ -411,9 +379,6 @@ func TestUsersTokensAndSessions(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestCountedFiguresReadInShortTransactionsAreTheSame: a counted round's
@@ -433,15 +398,13 @@ func TestCountedFiguresReadInShortTransactionsAreTheSame(t *testing.T) {
 		targets = append(targets, tg)
 	}
 	comments := map[string][]string{"c3": {"một ý kiến", "ý kiến khác"}}
-	if err := s.Update(func(tx *storage.Tx) error { return tx.PutCounted(rid, targets, comments, nil) }); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, s, func(tx *storage.Tx) error { return tx.PutCounted(rid, targets, comments, nil) })
 	type read struct {
 		t *tally.Target
 		c []string
 	}
 	var inOne []read
-	err := s.View(func(tx *storage.Tx) error {
+	mustView(t, s, func(tx *storage.Tx) error {
 		src := tx.CountedSource(rid)
 		for i := 0; i < 6; i++ {
 			tg, err := src.Target(fmt.Sprintf("c%d", i))
@@ -456,9 +419,6 @@ func TestCountedFiguresReadInShortTransactionsAreTheSame(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	src := s.CountedSource(rid)
 	for i := 0; i < 6; i++ {
 		if i == 2 {
