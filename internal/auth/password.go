@@ -39,11 +39,11 @@ func (c Cost) or() Cost {
 
 const argonKeyLen = 32
 
-// MaxHashing is how many Argon2id computations run at once in the process. Each
-// holds 64 MiB while it runs: two at once next to an idle server (about 35 MB)
-// would pass the 150 MB memory budget (P4 and P8 of docs/design.md §6), and one
-// already keeps both cores of a small machine busy, so a second would not be
-// faster.
+// MaxHashing is how many Argon2id computations run at once in the process.
+// At the server's cost each holds 64 MiB while it runs: two at once next to
+// an idle server (about 35 MB) would pass the 150 MB memory budget (P4 and
+// P8 of docs/design.md §6), and one already keeps both cores of a small
+// machine busy, so a second would not be faster.
 const MaxHashing = 1
 
 // hashing holds a token for each computation running.
