@@ -19,9 +19,9 @@ func (s *Server) minutes(c *fiber.Ctx) error {
 	if scope != "subtree" && scope != "unit" {
 		return apperr.Field("scope", "field.oneof", "subtree unit")
 	}
-	// a copy: the minutes are written after the handler returns
-	unit := strings.Clone(c.Query("unit"))
-	m, err := s.svc.Minutes(principal(c), c.Params("rid"), unit, scope == "unit")
+	// copies: the minutes are written after the handler returns
+	rid, unit := strings.Clone(c.Params("rid")), strings.Clone(c.Query("unit"))
+	m, err := s.svc.Minutes(principal(c), rid, unit, scope == "unit")
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func (s *Server) report(c *fiber.Ctx) error {
 		return apperr.Field("table", "field.oneof", strings.Join(export.ReportTables, " "))
 	}
 	q := service.ReportQuery{Unit: strings.Clone(c.Query("unit")), Kind: strings.Clone(c.Query("kind")), Compare: strings.Clone(c.Query("compare"))}
-	rep, r, err := s.svc.Report(principal(c), c.Params("rid"), q)
+	rep, r, err := s.svc.Report(principal(c), strings.Clone(c.Params("rid")), q)
 	if err != nil {
 		return err
 	}
