@@ -1,7 +1,6 @@
 // Package web embeds the templates and static assets of every page — the
-// participants' pages, the console and the printed documents (tally,
-// report, minutes, slips) — with a small stylesheet and a small script
-// that only enhances for each side, so pages make no external requests.
+// participants', the console's and the printed documents' — so that pages
+// make no external requests.
 package web
 
 import "embed"

@@ -1,8 +1,6 @@
-// Package abuse drives the attacks of clients without credentials (issue
-// 14, docs/design.md §3.11 and P8) against the real ballot binary, samples the
-// server's anonymous memory meanwhile, and checks that legitimate requests
-// are still answered. The short version runs in go test; the full one is
-// a row of scripts/bench.
+// Package abuse drives the attacks of clients without credentials against
+// the real binary, sampling its anonymous memory and checking legitimate
+// requests are answered (docs/design.md §3.11): for go test and scripts/bench.
 package abuse
 
 import (

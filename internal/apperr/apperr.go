@@ -1,7 +1,6 @@
-// Package apperr is the one error type of the service: a code from the API
-// contract (docs/design.md §2) and a message that can be rendered in the user's
-// language. Storage and domain code return these; the HTTP layer maps codes
-// to statuses in one table.
+// Package apperr is the one error type: a code of the API contract
+// (docs/design.md §2) and a message in the user's language, returned by
+// storage and domain code and mapped to HTTP statuses in one table.
 package apperr
 
 import (

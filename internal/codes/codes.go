@@ -1,8 +1,6 @@
 // Package codes makes and reads participants' one-time access codes (mã
-// phiếu: 15 digits from crypto/rand and a Damm check digit, shown in groups
-// of four), the receipts shown after a submission, and the per-code record
-// stored under a keyed hash of the code. The check digit catches every
-// single wrong digit and every swap of neighbours before any lookup.
+// phiếu: 15 random digits and a Damm check digit, which catches any wrong
+// digit and any swap of neighbours), their receipts, and each code's record.
 package codes
 
 import (

@@ -1,7 +1,6 @@
-// Package export writes what people download and print: tallies (JSON, CSV
-// with a BOM so Excel shows Vietnamese, XLSX, printable HTML), reports,
-// count minutes and code slips. Every tally format walks the same published
-// views, so they cannot disagree; withheld figures are blank everywhere.
+// Package export writes what people download and print — tallies (JSON, CSV
+// with a BOM, XLSX, HTML), reports, count minutes, code slips — every tally
+// format from the same published views, withheld figures blank in all.
 package export
 
 import (

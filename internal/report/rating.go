@@ -1,8 +1,6 @@
-// Package report is the authority's side of a counted round: final ratings
-// (xếp loại) of targets, one by one or imported from CSV or XLSX; caps on
-// the share of excellent ratings per deciding unit and peer group; and the
-// report provincial committees publish — targets per level, quota breaches
-// flagged (never fixed), the change since an earlier round and its summary.
+// Package report is the authority's side of a counted round: ratings (one by
+// one or imported), caps on excellent ratings per deciding unit and group,
+// and the report: targets per level, breaches flagged, the year's change.
 package report
 
 import (

@@ -1,7 +1,6 @@
-// Package rounds is the domain of a review round (đợt lấy phiếu): its state
-// table (draft → open → closed → counted, and which change each state
-// allows), its schedule and documents' settings, its organization tree of
-// units and the code batches issued for its targets, with their checks.
+// Package rounds is a review round (đợt lấy phiếu): its state table (draft →
+// open → closed → counted, which change each allows), schedule and
+// documents' settings, its tree of units and its code batches, with checks.
 package rounds
 
 import (

@@ -1,7 +1,6 @@
-// Package seal seals ballots at rest with XChaCha20-Poly1305 under random
-// data keys, each stored only wrapped with age to the round's X25519
-// recipient; at count the committee's identity unwraps the keys and opens
-// the ballots. Only filippo.io/age and golang.org/x/crypto primitives.
+// Package seal seals ballots at rest with XChaCha20-Poly1305 under data keys
+// stored only wrapped (age, X25519) to the round's recipient, and opens them
+// with the committee's identity at count; filippo.io/age and x/crypto only.
 package seal
 
 import (

@@ -1,7 +1,7 @@
-// Package server is the HTTP face of ballot on Fiber: the participants'
-// pages, the console and the JSON API v1, in one route table where every
-// route carries its access rule, one mapping of error codes to statuses,
-// and access logs that never hold bodies, codes or client addresses.
+// Package server is the HTTP face of ballot on Fiber — participants' pages,
+// the console and the JSON API — with an access rule on every route, one
+// mapping of error codes to statuses, and logs without bodies, codes or
+// client addresses.
 package server
 
 import (

@@ -1,9 +1,6 @@
-// Package service holds the use cases of ballot that the JSON API, the
-// pages, the console and the command line share: rounds, forms, units,
-// batches, counting, turnout, tallies, ratings, reports and minutes, users
-// and sessions, the schedule, backups and the integrity check. Each is one
-// storage transaction that checks the domain's rules and writes its audit
-// entry. It starts and stops the intake, which takes participants' ballots.
+// Package service holds the use cases that the API, the pages, the console
+// and the command line share, each one storage transaction with its checks
+// and audit entry; it runs the schedule and backups, and starts the intake.
 package service
 
 import (

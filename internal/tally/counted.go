@@ -1,8 +1,6 @@
-// Package tally is what counting publishes, over a round's organization
-// tree: aggregates per target (option counts, score statistics, bands),
-// roll-ups over subtrees, the one decision of what to withhold, and the
-// views and percentages every export reads. Individual ballots never reach
-// it: only these aggregates are stored.
+// Package tally is what counting publishes over a round's tree: aggregates
+// per target, roll-ups, the one decision of what to withhold, and the views
+// every export reads. Individual ballots never reach it.
 package tally
 
 import (
