@@ -1,7 +1,6 @@
-// Package server is the HTTP face of ballot on Fiber — participants' pages,
-// the console and the JSON API — with an access rule on every route, one
-// mapping of error codes to statuses, and logs without bodies, codes or
-// client addresses.
+// Package server is ballot's HTTP face on Fiber (participants' pages, the
+// console, the JSON API): an access rule on every route, one mapping of
+// error codes to statuses, logs without bodies, codes or client addresses.
 package server
 
 import (
