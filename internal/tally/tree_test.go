@@ -48,3 +48,34 @@ func TestTreeFindsUnitsChildrenAndAncestors(t *testing.T) {
 		t.Errorf("post-order %v", got)
 	}
 }
+
+// TestATreeSaysWhoDecidesAndWhatItsTargetsAre: a unit decides (rates) the
+// targets right below it — a district that is a target itself and has
+// targets below decides them, a province above districts decides only its
+// own target children; the kinds and groups offered for a subtree are its
+// targets', each once, sorted, a target with no group adding none.
+func TestATreeSaysWhoDecidesAndWhatItsTargetsAre(t *testing.T) {
+	t.Parallel()
+	tree := NewTree([]rounds.Unit{
+		{ID: "p", Kind: "province"},
+		{ID: "d1", Parent: "p", Kind: "district", Group: "huyen", Form: "f"},
+		{ID: "c1", Parent: "d1", Kind: "grassroots", Group: "xa", Form: "f"},
+		{ID: "c2", Parent: "d1", Kind: "grassroots", Group: "coquan", Form: "f"},
+		{ID: "c3", Parent: "d1", Kind: "grassroots", Group: "xa", Form: "f"},
+		{ID: "d2", Parent: "p", Kind: "district"},
+		{ID: "b1", Parent: "d2", Kind: "branch", Form: "f"},
+	})
+	for id, want := range map[string]bool{"p": true, "d1": true, "d2": true, "c1": false, "b1": false, "nobody": false} {
+		if got := tree.Decides(id); got != want {
+			t.Errorf("%s decides: %v, want %v", id, got, want)
+		}
+	}
+	kinds, groups := tree.TargetChoices("p")
+	if !slices.Equal(kinds, []string{"branch", "district", "grassroots"}) || !slices.Equal(groups, []string{"coquan", "huyen", "xa"}) {
+		t.Errorf("choices below p: %v %v", kinds, groups)
+	}
+	kinds, groups = tree.TargetChoices("d2")
+	if !slices.Equal(kinds, []string{"branch"}) || len(groups) != 0 {
+		t.Errorf("choices below d2: %v %v", kinds, groups)
+	}
+}
