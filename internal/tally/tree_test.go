@@ -52,7 +52,7 @@ func TestTreeFindsUnitsChildrenAndAncestors(t *testing.T) {
 // TestATreeSaysWhoDecidesAndWhatItsTargetsAre: a unit decides (rates) the
 // targets right below it — a district that is a target itself and has
 // targets below decides them, a province above districts decides only its
-// own target children; the kinds and groups offered for a subtree are its
+// own target children, a unit with units but no target below it nothing; the kinds and groups offered for a subtree are its
 // targets', each once, sorted, a target with no group adding none.
 func TestATreeSaysWhoDecidesAndWhatItsTargetsAre(t *testing.T) {
 	t.Parallel()
@@ -64,8 +64,10 @@ func TestATreeSaysWhoDecidesAndWhatItsTargetsAre(t *testing.T) {
 		{ID: "c3", Parent: "d1", Kind: "grassroots", Group: "xa", Form: "f"},
 		{ID: "d2", Parent: "p", Kind: "district"},
 		{ID: "b1", Parent: "d2", Kind: "branch", Form: "f"},
+		{ID: "d3", Parent: "p", Kind: "district"},
+		{ID: "o1", Parent: "d3", Kind: "office"},
 	})
-	for id, want := range map[string]bool{"p": true, "d1": true, "d2": true, "c1": false, "b1": false, "nobody": false} {
+	for id, want := range map[string]bool{"p": true, "d1": true, "d2": true, "d3": false, "c1": false, "b1": false, "nobody": false} {
 		if got := tree.Decides(id); got != want {
 			t.Errorf("%s decides: %v, want %v", id, got, want)
 		}
