@@ -1,6 +1,6 @@
-// Package web holds the participant pages' templates and static assets (one
-// small stylesheet, one small script that only enhances), embedded in the
-// binary so pages make no external requests.
+// Package web embeds the templates and static assets of every page — the
+// participants', the console's and the printed documents' — so that pages
+// make no external requests.
 package web
 
 import "embed"

@@ -9,7 +9,7 @@ import (
 
 // TestAbuseKeepsTheServerSmall drives the attacks of issue 14 by clients
 // without credentials against the real binary, one after another on one
-// server, and checks that its anonymous memory stays within SPEC P4's
+// server, and checks that its anonymous memory stays within P4's
 // 150 MB while a right sign-in and a ballot from another address are still
 // answered. (scripts/bench's P8 row runs each on a fresh server, with
 // 100,010 addresses.)

@@ -57,6 +57,7 @@ func tamper(t *testing.T, db string, seq uint64, rechain bool, edit func(*audit.
 var headRE = regexp.MustCompile(`audit head: ([0-9a-f]{64})`)
 
 func TestCheckCatchesAnEditedAuditEntry(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	m, out := startMain(t, db, nil)
 	tok := tokenRE.FindStringSubmatch(out)[1]
@@ -102,6 +103,7 @@ func TestCheckCatchesAnEditedAuditEntry(t *testing.T) {
 }
 
 func TestCheckCatchesLostBallotsAndLeftovers(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	m, out := startMain(t, db, nil)
 	tok := tokenRE.FindStringSubmatch(out)[1]

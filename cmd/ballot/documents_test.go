@@ -15,6 +15,7 @@ import (
 // TestTheDocumentsFromTheCommandLine: the settings shown and merged by
 // ballot documents, and the minutes and the report written to files.
 func TestTheDocumentsFromTheCommandLine(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	store, err := storage.Open(db, storage.Options{})
 	if err != nil {

@@ -1,8 +1,6 @@
-// Command ballot is the whole service in one binary: the server (serve,
-// demo) and the offline tools that work on a database no server holds
-// (user, token, keygen, check, count, tally, report, minutes, documents,
-// backup, restore, version). `ballot help` lists them; `ballot help CMD` or `ballot CMD
-// --help` shows one with its flags.
+// Command ballot is the whole service in one binary: serve and demo, keygen,
+// the offline tools (user, token, check, count, tally, report, minutes,
+// documents, backup, restore) and version; `ballot help CMD` shows one.
 package main
 
 import (

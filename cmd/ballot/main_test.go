@@ -1,6 +1,7 @@
 package main
 
 import (
+	"ballot/internal/auth"
 	"ballot/internal/seal"
 	"bytes"
 	"context"
@@ -70,8 +71,10 @@ func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); retur
 func startMain(t *testing.T, db string, now func() time.Time) (*Main, string) {
 	t.Helper()
 	out := &lockedBuffer{}
+	// Passwords are hashed lightly: the real binary's tests hash at the
+	// server's cost.
 	m := &Main{DBPath: db, Addr: "127.0.0.1:0", Now: now, ScheduleEvery: time.Hour, Stdout: out,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PasswordCost: auth.Cost{Time: 1, Memory: 64, Threads: 1}}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +107,7 @@ func api(t *testing.T, method, url, token string, body any) (int, map[string]any
 }
 
 func TestFirstStartCreatesAdminAndPrintsPasswordAndToken(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	m, out := startMain(t, db, nil)
 	match := tokenRE.FindStringSubmatch(out)
@@ -122,6 +126,7 @@ func TestFirstStartCreatesAdminAndPrintsPasswordAndToken(t *testing.T) {
 }
 
 func TestClosingMissedWhileDownIsAppliedAtStart(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 	m, out := startMain(t, db, func() time.Time { return now })
@@ -165,6 +170,7 @@ func TestOfflineCommandOnAHeldDatabaseFailsAtOnce(t *testing.T) {
 }
 
 func TestUserAddAndTokenCreatePrintTheSecretAlone(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "ballot.db")
 	m, _ := startMain(t, db, nil) // creates the database
 	m.Close()
@@ -196,6 +202,7 @@ func TestUserAddAndTokenCreatePrintTheSecretAlone(t *testing.T) {
 }
 
 func TestKeygenPrintsAPublicAndASecretLine(t *testing.T) {
+	t.Parallel()
 	out, _, code := runBinary(t, "keygen")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "age1") || !strings.HasPrefix(lines[1], "AGE-SECRET-KEY-1") {

@@ -267,19 +267,21 @@ func runTally(args []string, stdout, stderr io.Writer) error {
 	}
 	defer done()
 	fmt.Fprintln(stderr, "tally: reading the counted round …")
-	return svc.WithTally(cli, *f.round, *f.unit, func(t *service.Tally) error {
-		total := 0
-		for _, u := range t.Counted.Tree.Units() {
-			if u.IsTarget() {
-				total++
-			}
+	t, err := svc.Tally(cli, *f.round, *f.unit)
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, u := range t.Counted.Tree.Units() {
+		if u.IsTarget() {
+			total++
 		}
-		fmt.Fprintf(stderr, "tally: writing %s of %d targets …\n", *f.format, total)
-		t.Counted.Source = &progressSource{Source: t.Counted.Source, total: total, w: stderr}
-		meta := export.MetaOf(t.Round, t.UnitName, svc.Now())
-		return writeOut(*f.out, stdout, stderr, func(w io.Writer) error {
-			return export.Tally(w, *f.format, t.Counted, t.Round.ID, t.Unit, i18n.Parse(*f.lang), meta)
-		})
+	}
+	fmt.Fprintf(stderr, "tally: writing %s of %d targets …\n", *f.format, total)
+	t.Counted.Source = &progressSource{Source: t.Counted.Source, total: total, w: stderr}
+	meta := export.MetaOf(t.Round, t.UnitName, svc.Now())
+	return writeOut(*f.out, stdout, stderr, func(w io.Writer) error {
+		return export.Tally(w, *f.format, t.Counted, t.Round.ID, t.Unit, i18n.Parse(*f.lang), meta)
 	})
 }
 

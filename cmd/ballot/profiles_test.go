@@ -12,6 +12,7 @@ import (
 )
 
 func TestPprofIsServedOnlyOnItsOwnAddressWhenAsked(t *testing.T) {
+	t.Parallel()
 	get := func(url string) int {
 		res, err := http.Get(url)
 		if err != nil {

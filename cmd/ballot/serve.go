@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"ballot/internal/auth"
 	"ballot/internal/demo"
 	"ballot/internal/result"
 	"ballot/internal/server"
@@ -58,6 +59,9 @@ type Main struct {
 	CommitteeKeyRequired bool
 	// SigningKey signs this instance's results for a parent instance.
 	SigningKey *result.SigningKey
+	// PasswordCost, for tests only, hashes passwords lighter than the
+	// server does (service.Options.PasswordCost).
+	PasswordCost auth.Cost
 
 	ln, plainLn net.Listener
 	tlsConfig   *tls.Config
@@ -94,7 +98,8 @@ func (m *Main) Open() error {
 		return err
 	}
 	m.store = store
-	m.svc = service.New(store, service.Options{Now: m.Now, Log: m.Log, CommitteeKeyRequired: m.CommitteeKeyRequired})
+	m.svc = service.New(store, service.Options{Now: m.Now, Log: m.Log, CommitteeKeyRequired: m.CommitteeKeyRequired,
+		PasswordCost: m.PasswordCost})
 	// An erasure a crash left owed is done before anything is served.
 	if err := m.svc.Settle(); err != nil {
 		m.Log.Error("erasure owed at start is not done yet; retried every minute", "err", err)

@@ -1,8 +1,6 @@
-// Package abuse drives the attacks of clients without credentials (issue
-// 14, SPEC §3.11 and P8) against the real ballot binary, samples the
-// server's anonymous memory meanwhile, and checks that legitimate requests
-// are still answered. The short version runs in go test; the full one is
-// a row of scripts/bench.
+// Package abuse drives the attacks of clients without credentials against
+// the real binary, sampling its anonymous memory and checking legitimate
+// requests are answered (docs/design.md §3.11): for go test and scripts/bench.
 package abuse
 
 import (
@@ -461,7 +459,8 @@ func AnonMemory(pid int) int64 {
 	return 0
 }
 
-// Budget is SPEC P4's memory budget, which P8 applies under attack.
+// Budget is P4's memory budget (docs/design.md §6), which P8 applies under
+// attack.
 const Budget = 150e6
 
 // Attack is one of issue 14's attacks and what it must come to.

@@ -1,7 +1,6 @@
-// Package apperr is the one error type of the service: a code from the API
-// contract (SPEC §4.2) and a message that can be rendered in the user's
-// language. Storage and domain code return these; the HTTP layer maps codes
-// to statuses in one table.
+// Package apperr is the one error type: a code of the API contract
+// (docs/design.md §2) and a message in the user's language, returned by
+// storage and domain code and mapped to HTTP statuses in one table.
 package apperr
 
 import (
@@ -14,12 +13,15 @@ import (
 // Code is an error code of the API contract.
 type Code string
 
-// The codes of SPEC §4.2, plus Internal for everything unexpected.
+// The codes of the API contract, plus Internal for everything unexpected.
 const (
-	Invalid      Code = "invalid"
-	CodeMistyped Code = "code_mistyped"
-	CodeUnknown  Code = "code_unknown"
-	CodeUsed     Code = "code_used"
+	Invalid Code = "invalid"
+	// A participant's access code (mã phiếu) fails its check digit, is
+	// unknown or revoked, or was used by another submission.
+	AccessCodeMistyped Code = "code_mistyped"
+	AccessCodeUnknown  Code = "code_unknown"
+	AccessCodeUsed     Code = "code_used"
+
 	RoundNotOpen Code = "round_not_open"
 	RoundClosed  Code = "round_closed"
 	Conflict     Code = "conflict"

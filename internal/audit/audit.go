@@ -1,8 +1,6 @@
 // Package audit is the append-only, hash-chained log of what admins, the
-// counting committee and authorities did (never participants). Each entry's
-// hash covers its content and the previous hash, so editing any entry breaks
-// the chain, and rewriting the whole chain is caught by an anchor: a head
-// hash printed earlier (in the count minutes).
+// committee and authorities did (never participants): an edit breaks the
+// chain, and a rewrite of it misses the heads written down earlier.
 package audit
 
 import (

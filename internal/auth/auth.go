@@ -1,6 +1,6 @@
-// Package auth is who may do what: users with a role (admin, committee,
-// authority scoped to a unit), API tokens stored only as hashes, and
-// passwords hashed with Argon2id.
+// Package auth is who may do what: users with a role (an authority scoped
+// to a unit), API tokens and console sessions stored only as hashes, and
+// Argon2id password hashes, one computed at a time.
 package auth
 
 import (

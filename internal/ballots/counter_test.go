@@ -42,6 +42,7 @@ func randomGrades(rng *rand.Rand, target string, f *forms.Form) Grades {
 // and JSON, every template, questions left out) on the fast path and by
 // decoding them into maps: every figure, bands and totals included, agrees.
 func TestCountingByPositionEqualsCountingByName(t *testing.T) {
+	t.Parallel()
 	fast, slow := countTargets(t), countTargets(t)
 	c, d := newCounter(fast), newGradesDecoder()
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -73,6 +74,7 @@ func TestCountingByPositionEqualsCountingByName(t *testing.T) {
 // target, question or option, a score over the maximum, a question twice,
 // trailing or missing bytes is an error, and counts nothing.
 func TestCountingRefusesWhatTheFormDoesNotHave(t *testing.T) {
+	t.Parallel()
 	good := Grades{Target: "t-diem-100", Choices: map[string]string{"level": "htt"}, Scores: map[string]int{"s1": 20, "s2": 3}}
 	bad := map[string][]byte{
 		"unknown target":       EncodeGrades(Grades{Target: "t-nobody", Choices: good.Choices}),

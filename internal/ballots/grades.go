@@ -1,8 +1,6 @@
-// Package ballots is what a sealed ballot holds and how many are counted:
-// the plaintext of a target's grades (a compact binary form) and of a
-// comment, the one padded size of a round's grades, and the engine that
-// opens and counts a round's sealed records on all cores into tally
-// aggregates.
+// Package ballots is what a sealed ballot holds — a target's grades in a
+// compact binary form padded to one size per round, a comment — and the
+// engine that opens and counts a round's sealed records on all cores.
 package ballots
 
 import (

@@ -95,6 +95,7 @@ func (d *gradesDecoder) decode(plain []byte) (target string, choices map[string]
 }
 
 func TestGradesRoundTripInBothForms(t *testing.T) {
+	t.Parallel()
 	g := Grades{Target: "c0001", Choices: map[string]string{"c1": "tot", "level": "htxs"}, Scores: map[string]int{"s1": 17, "s4": 40}}
 	d := newGradesDecoder()
 	js, _ := json.Marshal(g)

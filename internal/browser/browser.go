@@ -1,8 +1,7 @@
-// Package browser drives Debian's headless Chromium through chromedp, for
-// the page tests and the screenshot script — a fresh profile per browser, a
-// phone or desktop viewport, JavaScript on or off — and serves the rounds
-// they look at: a small one in every state, a counted province, and the
-// demo.
+// Package browser drives Debian's headless Chromium (a fresh profile each, a
+// phone or desktop view, script on or off) for the page tests and the
+// screenshots, and serves the rounds they look at: a small one in every
+// state, a counted province, and the demo.
 package browser
 
 import (

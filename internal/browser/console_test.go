@@ -1,8 +1,6 @@
 package browser_test
 
 import (
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,7 +12,6 @@ import (
 	"ballot/internal/auth"
 	"ballot/internal/browser"
 	"ballot/internal/demo"
-	"ballot/internal/service"
 )
 
 // TestARoundFromTheConsole runs a whole round in Chromium: the admin signs
@@ -24,9 +21,10 @@ import (
 // a participant votes; the admin closes; the committee counts with the key;
 // an authority rates and opens the report.
 func TestARoundFromTheConsole(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	dir := t.TempDir()
-	f, err := browser.NewEmpty(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	f, err := browser.NewEmpty(dir, options())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package browser_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ballot/internal/browser"
-	"ballot/internal/service"
 	"ballot/internal/storage"
 )
 
@@ -25,7 +23,7 @@ func setup(t *testing.T) (*browser.Fixture, *browser.Browser) {
 	t.Helper()
 	needChromium(t)
 	dir := t.TempDir()
-	f, err := browser.NewFixture(dir, service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	f, err := browser.NewFixture(dir, options())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +74,7 @@ func ballots(t *testing.T, f *browser.Fixture) int {
 // TestCodeToReceipt walks code entry → ballot → receipt in both languages,
 // with JavaScript on and off, on a phone.
 func TestCodeToReceipt(t *testing.T) {
+	t.Parallel()
 	f, b := setup(t)
 	cases := []struct {
 		name   string
@@ -116,6 +115,7 @@ func TestCodeToReceipt(t *testing.T) {
 }
 
 func TestMissingAnswerKeepsTheOthers(t *testing.T) {
+	t.Parallel()
 	f, b := setup(t)
 	for _, script := range []bool{true, false} {
 		ctx := tab(t, b, script)
@@ -146,6 +146,7 @@ func TestMissingAnswerKeepsTheOthers(t *testing.T) {
 // types the code just used learns only that it was used — with scripts
 // off, and with scripts on (the tab forgets the submission at the receipt).
 func TestAKioskStartsCleanAndShowsNoReceiptOfAUsedCode(t *testing.T) {
+	t.Parallel()
 	f, b := setup(t)
 	for i, script := range []bool{false, true} {
 		ctx := tab(t, b, script)
@@ -172,6 +173,7 @@ func TestAKioskStartsCleanAndShowsNoReceiptOfAUsedCode(t *testing.T) {
 // shows its receipt; another tab (anyone else holding the code) is told it
 // was used.
 func TestTheTabThatSentABallotSeesItsReceiptAgain(t *testing.T) {
+	t.Parallel()
 	f, b := setup(t)
 	ctx := tab(t, b, true)
 	do(t, ctx, chromedp.Navigate(f.URL+"/"), browser.EnterCode(f.C1[5]), browser.FillAll, browser.Send())
@@ -191,6 +193,7 @@ func TestTheTabThatSentABallotSeesItsReceiptAgain(t *testing.T) {
 }
 
 func TestCodeFromTheQRLinkIsFilledIn(t *testing.T) {
+	t.Parallel()
 	f, b := setup(t)
 	ctx := tab(t, b, true)
 	digits := strings.ReplaceAll(f.C1[8], " ", "")
@@ -218,6 +221,7 @@ func TestCodeFromTheQRLinkIsFilledIn(t *testing.T) {
 // error page sends the same form again and shows it. Either way one
 // ballot is stored.
 func TestALostAnswerLosesNothing(t *testing.T) {
+	t.Parallel()
 	for _, script := range []bool{true, false} {
 		t.Run(map[bool]string{true: "script", false: "noscript"}[script], func(t *testing.T) {
 			f, b := setup(t)
@@ -288,6 +292,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // TestNarrowPhoneLargeTextAndLabels: at 320 px, and again with text at
 // 200%, no page scrolls sideways; every field has a label.
 func TestNarrowPhoneLargeTextAndLabels(t *testing.T) {
+	t.Parallel()
 	f, b := setup(t)
 	ctx, cancel, err := b.Tab(320, false)
 	if err != nil {

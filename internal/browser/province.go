@@ -16,9 +16,9 @@ import (
 	"ballot/internal/storage"
 )
 
-// Province is a running server over the demo's province tree (979 units,
-// 978 targets) with a round counted at SPEC §6's scale — 61,567 codes, a
-// few thousand of them used — for console tests, benchmarks and
+// Province is a running server over the demo's province tree (979 units, 978
+// targets) with a round counted at the province scale of docs/design.md §6 —
+// 61,567 codes, a few thousand of them used — for console tests, benchmarks and
 // screenshots; and users of every role, each with Password.
 type Province struct {
 	served
@@ -58,7 +58,7 @@ func NewProvince(dir string, which ProvinceRounds, opt service.Options) (*Provin
 	if err := p.open(dir, opt); err != nil {
 		return nil, err
 	}
-	err := p.seed(which)
+	err := p.seed(which, opt.PasswordCost)
 	if err == nil {
 		err = p.listen(opt)
 	}
@@ -69,15 +69,15 @@ func NewProvince(dir string, which ProvinceRounds, opt service.Options) (*Provin
 	return p, nil
 }
 
-func (p *Province) seed(which ProvinceRounds) error {
+func (p *Province) seed(which ProvinceRounds, cost auth.Cost) error {
 	s := p.Service
 	if _, _, _, err := s.Bootstrap(); err != nil {
 		return err
 	}
-	// The users are written with one password hash: Argon2id costs a
-	// third of a second a hash, and the fixture's users need not prove
-	// what the sign-in tests prove.
-	hash := auth.HashPassword(Password)
+	// The users are written with one password hash, at the service's cost:
+	// Argon2id costs a third of a second a hash at the server's, and the
+	// fixture's users need not prove what the sign-in tests prove.
+	hash := cost.Hash(Password)
 	users := []auth.User{{Name: AdminUser, Role: auth.Admin}, {Name: CommitteeUser, Role: auth.Committee},
 		{Name: ProvinceUser, Role: auth.Authority, Unit: "gialai"}, {Name: DistrictUser, Role: auth.Authority, Unit: "pleiku"}}
 	err := p.store.Update(func(tx *storage.Tx) error {
@@ -133,9 +133,9 @@ func (p *Province) seed(which ProvinceRounds) error {
 	return nil
 }
 
-// ProvinceCodes is SPEC §6's scenario: 62 codes for each grassroots
-// organization, 106 for each district-level collective, the rest of the
-// 61,567 to the last district.
+// ProvinceCodes is the province scenario of docs/design.md §6: 62 codes for
+// each grassroots organization, 106 for each district-level collective, the
+// rest of the 61,567 to the last district.
 func ProvinceCodes(units []rounds.Unit) []rounds.NewBatch {
 	const total = 61_567
 	var out []rounds.NewBatch
@@ -155,8 +155,9 @@ func ProvinceCodes(units []rounds.Unit) []rounds.NewBatch {
 	return out
 }
 
-// issued makes a round over the province tree with its key and SPEC §6's
-// codes, opens it, and returns it with each target's codes.
+// issued makes a round over the province tree with its key and the
+// province scenario's codes, opens it, and returns it with each target's
+// codes.
 func (p *Province) issued(title string) (*rounds.Round, string, map[string][]string, error) {
 	s := p.Service
 	r, units, err := demo.ProvinceRound(s, provinceActor, title)

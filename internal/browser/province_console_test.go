@@ -76,6 +76,7 @@ func plannedRating(i int) (level, reason string) {
 // ratings made through the API (a ratings file) on a twin round give the
 // same report.
 func TestRatingEveryGrassrootsOrganizationThroughTheConsole(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	p, b := provinceBrowser(t)
 	t.Logf("province and browser ready after %v", time.Since(start))
@@ -224,6 +225,7 @@ func quotaLine(tree interface {
 // grassroots and printing them (shown once), revoking a batch; then the
 // committee counts the closed round.
 func TestTheProvinceConsoleWithAndWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	p, b := provinceBrowser(t)
 	or := p.URL + "/console/rounds/" + p.Open
 	tree, err := p.Service.Tree(p.Open)
@@ -331,6 +333,7 @@ func codesIn(s string) []string {
 // TestEveryConsolePageFitsA320PixelPhone: no console page of the province
 // scrolls sideways on a 320 px phone; wide tables scroll within themselves.
 func TestEveryConsolePageFitsA320PixelPhone(t *testing.T) {
+	t.Parallel()
 	p, b := provinceBrowser(t)
 	tabs := map[string]context.Context{}
 	for _, pg := range p.Pages() {

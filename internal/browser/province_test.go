@@ -2,7 +2,6 @@ package browser_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"testing"
 
 	"ballot/internal/browser"
-	"ballot/internal/service"
 )
 
 // The province is seeded once for the package's tests and benchmarks (a
@@ -45,7 +43,7 @@ func province(tb testing.TB) *browser.Province {
 			return
 		}
 		shared.p, shared.err = browser.NewProvince(shared.dir, browser.ProvinceRounds{Twin: true, Open: true, Closed: true, Draft: true},
-			service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			options())
 	})
 	if shared.err != nil {
 		tb.Fatal(shared.err)
@@ -109,13 +107,14 @@ func (s *session) csrf() string {
 	return string(m[1])
 }
 
-// maxPage is SPEC §6 P7's budget of a console page's HTML.
+// maxPage is P7's budget (docs/design.md §6) of a console page's HTML.
 const maxPage = 200 << 10
 
 // TestEveryConsolePageOfTheProvinceFitsItsBudget fetches every console page
 // of a counted province round as its user sees it: each answers, whole,
 // within 200 KB (the time each takes is BenchmarkConsolePages').
 func TestEveryConsolePageOfTheProvinceFitsItsBudget(t *testing.T) {
+	t.Parallel()
 	p := province(t)
 	sessions := map[string]*session{}
 	for _, pg := range p.Pages() {

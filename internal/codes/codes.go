@@ -1,7 +1,6 @@
-// Package codes makes and reads one-time access codes (mã phiếu): 15 digits
-// from crypto/rand and a Damm check digit, shown in groups of four. The
-// check digit catches every single wrong digit and every swap of neighbours
-// before any lookup.
+// Package codes makes and reads participants' one-time access codes (mã
+// phiếu: 15 random digits and a Damm check digit, which catches any wrong
+// digit and any swap of neighbours), their receipts, and each code's record.
 package codes
 
 import (
@@ -96,7 +95,7 @@ func Format(digits string) string {
 // failing check digit is code_mistyped; nothing is looked up for it.
 func Normalize(input string) (string, error) {
 	if len(input) > 64 {
-		return "", apperr.New(apperr.CodeMistyped, "code.length", Len)
+		return "", apperr.New(apperr.AccessCodeMistyped, "code.length", Len)
 	}
 	var sb strings.Builder
 	for _, r := range input {
@@ -107,15 +106,15 @@ func Normalize(input string) (string, error) {
 			sb.WriteRune('0' + (r - '０'))
 		case r == ' ' || r == '-' || r == '.' || r == '\t' || r == '\u00a0' || r == '\u2009' || r == '\u202f':
 		default:
-			return "", apperr.New(apperr.CodeMistyped, "code.not_digits")
+			return "", apperr.New(apperr.AccessCodeMistyped, "code.not_digits")
 		}
 	}
 	d := sb.String()
 	if len(d) != Len {
-		return "", apperr.New(apperr.CodeMistyped, "code.length", Len)
+		return "", apperr.New(apperr.AccessCodeMistyped, "code.length", Len)
 	}
 	if !Valid(d) {
-		return "", apperr.New(apperr.CodeMistyped, "code.check_digit")
+		return "", apperr.New(apperr.AccessCodeMistyped, "code.check_digit")
 	}
 	return d, nil
 }

@@ -10,6 +10,7 @@ import (
 // TestEveryTypoIsCaught: for 10,000 random codes, every single-digit
 // substitution and every swap of neighbours is refused as code_mistyped.
 func TestEveryTypoIsCaught(t *testing.T) {
+	t.Parallel()
 	n := 0
 	for i := 0; i < 10_000; i++ {
 		c := codes.New()
@@ -43,12 +44,13 @@ func TestEveryTypoIsCaught(t *testing.T) {
 
 func mustBeMistyped(t *testing.T, typed, orig string) {
 	t.Helper()
-	if _, err := codes.Normalize(typed); !apperr.Is(err, apperr.CodeMistyped) {
+	if _, err := codes.Normalize(typed); !apperr.Is(err, apperr.AccessCodeMistyped) {
 		t.Fatalf("%s (from %s) was not refused as mistyped: %v", typed, orig, err)
 	}
 }
 
 func TestNormalizeAcceptsHowPeopleType(t *testing.T) {
+	t.Parallel()
 	c := codes.New()
 	f := codes.Format(c)
 	fullWidth := ""
@@ -62,13 +64,14 @@ func TestNormalizeAcceptsHowPeopleType(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", c[:15], c + "0", "abcd" + c[4:], c[:15] + "x"} {
-		if _, err := codes.Normalize(bad); !apperr.Is(err, apperr.CodeMistyped) {
+		if _, err := codes.Normalize(bad); !apperr.Is(err, apperr.AccessCodeMistyped) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
 }
 
 func TestCodesAreSpreadOverAllDigits(t *testing.T) {
+	t.Parallel()
 	var counts [16][10]int
 	const n = 20_000
 	seen := map[string]bool{}

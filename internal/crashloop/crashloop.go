@@ -1,7 +1,6 @@
-// Package crashloop kills the real ballot binary with SIGKILL during bursts
-// of submissions, again and again, and then proves that every submission
-// answered 201 was counted. The short version runs in go test; the long one
-// is scripts/crashloop.
+// Package crashloop kills the real binary (SIGKILL, or SIGTERM) during
+// submissions again and again, then proves every submission answered 201
+// was counted: a short loop in go test, a long one in scripts/crashloop.
 package crashloop
 
 import (

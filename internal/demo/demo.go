@@ -22,7 +22,7 @@ import (
 var ProvinceCSV []byte
 
 // provinceUnits is the province tree.
-func provinceUnits() ([]rounds.Unit, error) { return rounds.ParseCSV(ProvinceCSV) }
+func provinceUnits() ([]rounds.Unit, error) { return rounds.ParseUnitsCSV(ProvinceCSV) }
 
 // actor is who the seeding acts as, in the audit log.
 var actor = auth.Principal{Name: "demo"}

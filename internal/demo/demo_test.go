@@ -114,35 +114,37 @@ func TestTheDemoReproducesThePublishedReport(t *testing.T) {
 	}
 	withheld, commented, targets := 0, 0, 0
 	goodShare := map[string][]float64{} // proposed HTXS or HTT, by final level
-	err = d.svc.WithTally(tinhUy, d.guide.LastYear, "", func(tt *service.Tally) error {
-		return tt.Counted.Walk("", func(v tally.TargetView) error {
-			targets++
-			if v.Ballots == 0 {
-				t.Errorf("target %s has no ballots", v.ID)
-			}
-			if v.Withheld {
-				withheld++
-				return nil
-			}
-			if len(v.Comments) > 0 {
-				commented++
-			}
-			for _, q := range v.Questions {
-				if q.ID != "level" || q.Withheld {
-					continue
-				}
-				good := 0
-				for _, o := range q.Options {
-					if o.ID == forms.LevelHTXS || o.ID == forms.LevelHTT {
-						good += o.Count
-					}
-				}
-				level := ratings[v.ID].Level
-				goodShare[level] = append(goodShare[level], float64(good)/float64(q.Answered))
-			}
+	tt, err := d.svc.Tally(tinhUy, d.guide.LastYear, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tt.Counted.Walk("", func(v tally.TargetView) error {
+		targets++
+		if v.Ballots == 0 {
+			t.Errorf("target %s has no ballots", v.ID)
+		}
+		if v.Withheld {
+			withheld++
 			return nil
-		}, func(tally.RollupView) error { return nil })
-	})
+		}
+		if len(v.Comments) > 0 {
+			commented++
+		}
+		for _, q := range v.Questions {
+			if q.ID != "level" || q.Withheld {
+				continue
+			}
+			good := 0
+			for _, o := range q.Options {
+				if o.ID == forms.LevelHTXS || o.ID == forms.LevelHTT {
+					good += o.Count
+				}
+			}
+			level := ratings[v.ID].Level
+			goodShare[level] = append(goodShare[level], float64(good)/float64(q.Answered))
+		}
+		return nil
+	}, func(tally.RollupView) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,14 +227,16 @@ func TestTheDemoIsOpenWithCodesToTry(t *testing.T) {
 	if _, err := d.svc.Count(sys, g.ThisYear, g.Key, nil); err != nil {
 		t.Fatalf("the guide's key does not count: %v", err)
 	}
-	err = d.svc.WithTally(tinhUy, g.ThisYear, "pleiku", func(tt *service.Tally) error {
-		return tt.Counted.Walk("pleiku", func(v tally.TargetView) error {
-			if v.ID == target && (v.Ballots != 3 || v.Withheld) {
-				t.Errorf("the guide's target after three votes: %d ballots, withheld %v", v.Ballots, v.Withheld)
-			}
-			return nil
-		}, func(tally.RollupView) error { return nil })
-	})
+	tt, err := d.svc.Tally(tinhUy, g.ThisYear, "pleiku")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tt.Counted.Walk("pleiku", func(v tally.TargetView) error {
+		if v.ID == target && (v.Ballots != 3 || v.Withheld) {
+			t.Errorf("the guide's target after three votes: %d ballots, withheld %v", v.Ballots, v.Withheld)
+		}
+		return nil
+	}, func(tally.RollupView) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func (g *Guide) refresh(svc *service.Service) error {
 		switch {
 		case err == nil:
 			c.Status = ""
-		case apperr.Is(err, apperr.CodeUsed):
+		case apperr.Is(err, apperr.AccessCodeUsed):
 			c.Status = "used"
 		case apperr.Is(err, apperr.RoundClosed):
 			c.Status = "closed"

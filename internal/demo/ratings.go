@@ -19,7 +19,7 @@ type levelCount struct {
 }
 
 // excellentCap is the default quota of HTXS, in percent of good-or-better
-// in each deciding unit and group (SPEC §5.3).
+// in each deciding unit and group (docs/design.md §5.4).
 const excellentCap = 20
 
 // planLevels decides the final level of every target of units whose kind

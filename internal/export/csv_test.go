@@ -7,6 +7,7 @@ import (
 )
 
 func TestCSVTextThatLooksLikeAFormulaIsNeutralised(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	out := NewCSV(&buf)
 	out.Texts("a", "b")

@@ -92,6 +92,7 @@ func lastLine(page string) string {
 // reads it back per page with pdftotext; the workbooks are read back with
 // excelize.
 func TestDocumentsAtProvinceScale(t *testing.T) {
+	t.Parallel()
 	needTools(t)
 	svc, p := province(t)
 	dir := t.TempDir()
@@ -221,9 +222,11 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 
 	t.Run("the tally's print view keeps every heading with its table", func(t *testing.T) {
 		doc := print(t, "tally", func(w io.Writer) error {
-			return svc.WithTally(tinh, rid, "", func(tt *service.Tally) error {
-				return export.Tally(w, "html", tt.Counted, rid, tt.Unit, i18n.VI, export.MetaOf(tt.Round, tt.UnitName, svc.Now()))
-			})
+			tt, err := svc.Tally(tinh, rid, "")
+			if err != nil {
+				return err
+			}
+			return export.Tally(w, "html", tt.Counted, rid, tt.Unit, i18n.VI, export.MetaOf(tt.Round, tt.UnitName, svc.Now()))
 		})
 		if n := len(doc.pages); n > 80 {
 			t.Fatalf("the tally prints on %d pages", n)
@@ -350,14 +353,18 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	t.Run("the tally workbook opens on a wide sheet per form, set to print", func(t *testing.T) {
 		var buf bytes.Buffer
 		var view struct{ targets int }
-		err := svc.WithTally(tinh, rid, "", func(tt *service.Tally) error {
+		err := func() error {
+			tt, err := svc.Tally(tinh, rid, "")
+			if err != nil {
+				return err
+			}
 			v, err := tt.Counted.View(rid, tt.Unit)
 			view.targets = len(v.Targets)
 			if err != nil {
 				return err
 			}
 			return export.TallyXLSX(&buf, tt.Counted, tt.Unit, i18n.VI, export.MetaOf(tt.Round, tt.UnitName, svc.Now()))
-		})
+		}()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
-// Package export writes published tallies as files people open: CSV (UTF-8
-// with a BOM, so Excel shows Vietnamese), XLSX and printable HTML. Every
-// format is written from the same rows, so they cannot disagree; withheld
-// figures are blank everywhere.
+// Package export writes what people download and print — tallies (JSON, CSV
+// with a BOM, XLSX, HTML), reports, count minutes, code slips — every tally
+// format from the same published views, withheld figures blank in all.
 package export
 
 import (

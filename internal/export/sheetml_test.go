@@ -13,6 +13,7 @@ import (
 // hold (control characters, invalid UTF-8) are dropped instead of making
 // the file unreadable.
 func TestSheetTextReadsBackAsWritten(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	book := newBook(&buf)
 	s, err := book.sheet("Đối tượng & <tổng>", sheetOpts{widths: []float64{10, 10, 10}})
@@ -67,6 +68,7 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 // off mid-file ends the export with the error (no hang, no half file
 // reported as success).
 func TestAWorkbookWhoseWriterFailsStopsWithTheError(t *testing.T) {
+	t.Parallel()
 	book := newBook(&failingWriter{left: 10_000})
 	s, err := book.sheet("a", sheetOpts{})
 	if err != nil {

@@ -1,6 +1,6 @@
-// Package forms is the model of a ballot form (mẫu phiếu): its sections and
-// questions, the built-in option sets and templates, validation of an
-// uploaded form, its content hash, and validation of a set of answers.
+// Package forms is the ballot form (mẫu phiếu): sections and questions, the
+// built-in option sets and templates, the checks and content hash of an
+// uploaded form, and the checks of a set of answers.
 package forms
 
 import (

@@ -11,6 +11,7 @@ import (
 )
 
 func TestTemplatesAreValidAndComplete(t *testing.T) {
+	t.Parallel()
 	want := map[string]struct {
 		questions, required int
 		total               int
@@ -50,6 +51,7 @@ func TestTemplatesAreValidAndComplete(t *testing.T) {
 }
 
 func TestDiem100Bands(t *testing.T) {
+	t.Parallel()
 	f, _ := forms.Template("diem-100")
 	for total, want := range map[int]string{100: "htxs", 90: "htxs", 89: "htt", 70: "htt", 69: "htnv", 50: "htnv", 49: "khtnv", 0: "khtnv"} {
 		if got := f.BandOf(total); got != want {
@@ -59,6 +61,7 @@ func TestDiem100Bands(t *testing.T) {
 }
 
 func TestHashCoversContentOnly(t *testing.T) {
+	t.Parallel()
 	a, _ := forms.Template("tap-the-lanh-dao")
 	b, _ := forms.Template("tap-the-lanh-dao")
 	b.Version = 7
@@ -81,6 +84,7 @@ func raw(m map[string]any) map[string]json.RawMessage {
 }
 
 func TestCheckAnswers(t *testing.T) {
+	t.Parallel()
 	tc, _ := forms.Template("to-chuc-co-so-dang")
 	d, _ := forms.Template("diem-100")
 	full := map[string]any{"c1": "tot", "c2": "tot", "c3": "kem", "c4": "xuat_sac", "c5": "trung_binh", "c6": "tot", "c7": "tot", "level": "htt"}

@@ -16,6 +16,7 @@ import (
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
+	t.Parallel()
 	vi, en := map[string]bool{}, map[string]bool{}
 	for _, k := range i18n.Keys(i18n.VI) {
 		vi[k] = true
@@ -36,6 +37,7 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 // TestEveryKeyUsedHasMessages walks the source for calls that name a message
 // key as a string literal and checks each has a message in every language.
 func TestEveryKeyUsedHasMessages(t *testing.T) {
+	t.Parallel()
 	// argument index of the key, by function
 	calls := map[string]int{"apperr.New": 1, "apperr.Field": 1, "i18n.M": 0, "M": 0, "notFound": 0, "T": 0}
 	root := filepath.Join("..", "..")
@@ -113,6 +115,7 @@ func TestEveryKeyUsedHasMessages(t *testing.T) {
 }
 
 func TestRendersArgumentsAndNestedMessages(t *testing.T) {
+	t.Parallel()
 	m := i18n.M("invalid.field", "title", i18n.M("field.max_len", 200))
 	if got, want := m.In(i18n.EN), "Field title: is longer than 200 characters"; got != want {
 		t.Errorf("EN: got %q, want %q", got, want)
@@ -123,6 +126,7 @@ func TestRendersArgumentsAndNestedMessages(t *testing.T) {
 }
 
 func TestPicksLanguage(t *testing.T) {
+	t.Parallel()
 	for h, want := range map[string]i18n.Lang{"": i18n.VI, "en-US,en;q=0.9": i18n.EN, "fr, en;q=0.5": i18n.EN, "vi-VN, en": i18n.VI, "de": i18n.VI} {
 		if got := i18n.FromAcceptLanguage(h); got != want {
 			t.Errorf("%q: got %s, want %s", h, got, want)

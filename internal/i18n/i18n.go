@@ -1,6 +1,6 @@
-// Package i18n holds the message catalogs of the user interface and of error
-// messages, in Vietnamese (the default) and English, and picks a language for
-// a request.
+// Package i18n holds the messages of the interface and of errors in
+// Vietnamese (the default) and English, picks a request's language, and
+// writes numbers and dates as each language does.
 package i18n
 
 import (

@@ -8,6 +8,7 @@ import (
 )
 
 func TestNumbersAsPrintWritesThem(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in     string
 		vi, en string
@@ -29,6 +30,7 @@ func TestNumbersAsPrintWritesThem(t *testing.T) {
 }
 
 func TestTheDateLineOfADocument(t *testing.T) {
+	t.Parallel()
 	for at, want := range map[time.Time]string{
 		// Vietnam time: 20:00 UTC on 1 December is 2 December there
 		time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC): "ngày 02 tháng 12 năm 2026",

@@ -1,8 +1,6 @@
-// Package intake takes participants' ballots: it reads a typed code, checks
-// the answers against the code's targets and forms, seals them under the
-// round's data key, and stores them through one group-commit writer that
-// answers only after the synced commit. It owns that writer, the round data
-// keys of this process and the caches of what an open round cannot change.
+// Package intake takes participants' ballots: code lookup, answer checks,
+// sealing under the round's data key, and the one group-commit writer that
+// answers after the synced commit; with this process's data keys and caches.
 package intake
 
 import (
@@ -86,7 +84,7 @@ func (in *Intake) Stop() { in.writer.stop() }
 func (in *Intake) now() time.Time { return in.opt.Now() }
 
 // metrics are the intake's Prometheus metrics. No label names a target, a
-// unit or a code (SPEC §3.3).
+// unit or a code (docs/design.md §3.3).
 type metrics struct {
 	commits        prometheus.Counter
 	commitRequests prometheus.Histogram

@@ -62,7 +62,7 @@ func (in *Intake) lookup(digits string) (*found, error) {
 			}
 			return nil
 		}
-		return apperr.New(apperr.CodeUnknown, "code.unknown")
+		return apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 	})
 	return f, err
 }

@@ -40,11 +40,11 @@ func (in *Intake) Prepare(code, submissionID string) (*Ballot, error) {
 	}
 	switch f.record.State {
 	case codes.Revoked:
-		return nil, apperr.New(apperr.CodeUnknown, "code.unknown")
+		return nil, apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 	case codes.Used:
 		sub := submissionHash(submissionID)
 		if submissionID == "" || subtle.ConstantTimeCompare(sub[:], f.record.Submission[:]) != 1 {
-			return nil, apperr.New(apperr.CodeUsed, "code.used")
+			return nil, apperr.New(apperr.AccessCodeUsed, "code.used")
 		}
 		return &Ballot{Round: f.round, Receipt: codes.ReceiptString(f.record.Receipt)}, nil
 	}

@@ -20,6 +20,7 @@ import (
 // and the longest answers, are sealed to one size — a sealed record's size
 // tells nothing of its answers, its form or its target.
 func TestSealedGradesAreOneSizePerRound(t *testing.T) {
+	t.Parallel()
 	store, err := storage.Open(filepath.Join(t.TempDir(), "b.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -36,8 +36,8 @@ type Receipt struct {
 }
 
 // Submit checks, seals and stores a submission: the code is consumed in the
-// same synced transaction that stores one ballot per target (SPEC §3.1).
-// A replay of the accepted submission_id gets the same receipt (§3.2).
+// same synced transaction that stores one ballot per target (docs/design.md
+// §3.1). A replay of the accepted submission_id gets the same receipt (§3.2).
 func (in *Intake) Submit(sub Submission) (Receipt, error) {
 	digits, err := codes.Normalize(sub.Code)
 	if err != nil {
@@ -57,7 +57,7 @@ func (in *Intake) Submit(sub Submission) (Receipt, error) {
 	switch f.record.State {
 	case codes.Revoked:
 		in.count("unknown")
-		return Receipt{}, apperr.New(apperr.CodeUnknown, "code.unknown")
+		return Receipt{}, apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 	case codes.Used:
 		return in.usedAnswer(f.record, subHash)
 	}
@@ -98,7 +98,7 @@ func (in *Intake) usedAnswer(rec *codes.Record, subHash [32]byte) (Receipt, erro
 		return Receipt{Receipt: codes.ReceiptString(rec.Receipt), Replayed: true}, nil
 	}
 	in.count("used")
-	return Receipt{}, apperr.New(apperr.CodeUsed, "code.used")
+	return Receipt{}, apperr.New(apperr.AccessCodeUsed, "code.used")
 }
 
 // sealBallots validates the ballots against the code's targets and forms —

@@ -49,7 +49,7 @@ func BenchmarkSubmit(b *testing.B) {
 		for pb.Next() {
 			i := int(next.Add(1)-1) % len(list)
 			_, err := s.Submit(intake.Submission{Code: list[i], Ballots: []intake.BallotIn{{Target: "c", Answers: answers}}})
-			if err != nil && !apperr.Is(err, apperr.CodeUsed) {
+			if err != nil && !apperr.Is(err, apperr.AccessCodeUsed) {
 				b.Fatal(err)
 			}
 		}

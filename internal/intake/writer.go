@@ -179,13 +179,13 @@ func (w *writer) commit(batch []*pending) {
 			}
 			switch {
 			case rec == nil || rec.State == codes.Revoked:
-				results[i].err = apperr.New(apperr.CodeUnknown, "code.unknown")
+				results[i].err = apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 				continue
 			case rec.State == codes.Used:
 				if rec.Submission == p.subHash {
 					results[i].receipt = Receipt{Receipt: codes.ReceiptString(rec.Receipt), Replayed: true}
 				} else {
-					results[i].err = apperr.New(apperr.CodeUsed, "code.used")
+					results[i].err = apperr.New(apperr.AccessCodeUsed, "code.used")
 				}
 				continue
 			}

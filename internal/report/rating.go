@@ -1,8 +1,6 @@
-// Package report is the authority's side of a counted round: final ratings
-// (xếp loại) of targets, caps on the share of excellent ratings per
-// deciding unit and peer group, and the report that provincial committees
-// publish — counts and percentages of targets per level, with quota
-// breaches flagged, never fixed.
+// Package report is the authority's side of a counted round: ratings (one by
+// one or imported), caps on excellent ratings per deciding unit and group,
+// and the report: targets per level, breaches flagged, the year's change.
 package report
 
 import (

@@ -50,10 +50,11 @@ func ids(prefix string, from, to int) []string {
 }
 
 // TestTheSummaryReproducesThePublishedReport: the figures of the 2020
-// provincial report (seed-report-2020.md, SPEC §5.3) come out as its
+// provincial report (seed-report-2020.md, docs/design.md §5.4) come out as its
 // sentences do, with the year before compared: 970 grassroots
 // organizations then, 15 since merged or dissolved and 2 new.
 func TestTheSummaryReproducesThePublishedReport(t *testing.T) {
+	t.Parallel()
 	now := province(ids("c", 1, 957),
 		levels{{forms.LevelHTT, 18}, {forms.LevelHTNV, 3}},
 		levels{{forms.LevelHTXS, 162}, {forms.LevelHTT, 709}, {forms.LevelHTNV, 80}, {forms.LevelKHTNV, 2}, {report.NotRated, 4}})
@@ -116,6 +117,7 @@ func TestTheSummaryReproducesThePublishedReport(t *testing.T) {
 }
 
 func TestTheSummaryNamesWhatItComparesWith(t *testing.T) {
+	t.Parallel()
 	now := province(ids("c", 1, 30), levels{{forms.LevelHTT, 21}}, levels{{forms.LevelHTT, 30}})
 	rep := report.Make(now, "r3", "gl", "grassroots")
 	rep.Summarize(report.Names{Kinds: map[string]string{"grassroots": "chi bộ cơ sở"}}, 2026)

@@ -12,6 +12,7 @@ import (
 // is not a number, or broken quoting is refused with its line, never read
 // past (a one-field row used to crash the parser).
 func TestBatchCSVNamesTheRowOfEachMistake(t *testing.T) {
+	t.Parallel()
 	good := "target,count,label\r\nc1,5,Chi bộ 1\r\n\r\nc2,3\r\n"
 	bs, err := rounds.ParseBatchCSV([]byte("\xef\xbb\xbf" + good))
 	if err != nil || len(bs) != 2 || bs[0].Label != "Chi bộ 1" || bs[1].Count != 3 || bs[1].Targets[0] != "c2" {

@@ -14,6 +14,7 @@ var gialai = rounds.Documents{IssuerParent: "ĐẢNG BỘ TỈNH GIA LAI", Issue
 	Recipients: []string{"Ban Tổ chức Trung ương,", "Lưu VP."}, Groups: map[string]string{"xa": "Xã", "coquan": "Cơ quan"}}
 
 func TestDocumentsMergeAsAJSONMergePatch(t *testing.T) {
+	t.Parallel()
 	for name, c := range map[string]struct {
 		patch string
 		want  func(d *rounds.Documents)
@@ -45,6 +46,7 @@ func TestDocumentsMergeAsAJSONMergePatch(t *testing.T) {
 }
 
 func TestBadDocumentsAreRefusedNamingTheField(t *testing.T) {
+	t.Parallel()
 	long := make([]byte, 201)
 	for i := range long {
 		long[i] = 'A'
@@ -67,6 +69,7 @@ func TestBadDocumentsAreRefusedNamingTheField(t *testing.T) {
 }
 
 func TestDocumentsChangeInEveryStateAndAPatchIsRefusedWhole(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
 	for _, s := range rounds.States {
 		r := &rounds.Round{Title: "Đợt", Year: 2026, MinGroupSize: 3, State: s, PublicKey: "age1x", Documents: clone(gialai)}

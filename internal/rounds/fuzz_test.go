@@ -17,9 +17,9 @@ func FuzzUnitImport(f *testing.F) {
 		var units []rounds.Unit
 		var err error
 		if isJSON {
-			units, err = rounds.ParseJSON(data)
+			units, err = rounds.ParseUnitsJSON(data)
 		} else {
-			units, err = rounds.ParseCSV(data)
+			units, err = rounds.ParseUnitsCSV(data)
 		}
 		if err != nil {
 			return

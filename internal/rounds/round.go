@@ -1,7 +1,6 @@
-// Package rounds is the domain of a review round (đợt lấy phiếu): its state
-// machine draft → open → closed → counted, exactly which changes each state
-// allows (SPEC §2, §3.7), its schedule, and the organization tree of units
-// with its import checks.
+// Package rounds is a review round (đợt lấy phiếu): its state table (draft →
+// open → closed → counted, which change each allows), schedule and
+// documents' settings, its tree of units and its code batches, with checks.
 package rounds
 
 import (
@@ -98,10 +97,10 @@ var Actions = []Action{ActEdit, ActExtend, ActSetKey, ActAddForm, ActImportUnits
 // Lifecycle is a state table: the states in which each action may happen.
 type Lifecycle map[Action][]State
 
-// lifecycle is the whole of SPEC §2's state machine: the states in which
-// each action may happen. While open, only new batches, revoking and moving
-// closes_at later are changes (submitting and closing are the round's use).
-// The documents' settings are no part of what participants see or what is
+// lifecycle is the whole state machine of docs/design.md §5.1: the states in
+// which each action may happen. While open, only new batches, revoking and
+// moving closes_at later are changes (submitting and closing are the round's
+// use). The documents' settings are no part of what participants see or what is
 // counted, so they may change in every state, audited like the rest.
 var lifecycle = Lifecycle{
 	ActEdit:        {Draft},

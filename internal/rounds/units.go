@@ -112,10 +112,10 @@ func CheckTree(units []Unit, forms map[string]bool, csvRows bool) error {
 // unitColumns are the columns of the CSV import, in the documented order.
 var unitColumns = []string{"id", "name", "parent", "kind", "group", "form"}
 
-// ParseCSV reads units from CSV with a header naming the columns id, name,
+// ParseUnitsCSV reads units from CSV with a header naming the columns id, name,
 // parent, kind, group, form (in any order; parent, group and form may be
 // left out). A UTF-8 BOM is skipped; commas or semicolons separate fields.
-func ParseCSV(data []byte) ([]Unit, error) {
+func ParseUnitsCSV(data []byte) ([]Unit, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
@@ -192,9 +192,9 @@ func eachCSVRecord(r *csv.Reader, least int, fn func(rec []string, line int) err
 	}
 }
 
-// ParseJSON reads units from a JSON array of objects; unknown fields are
+// ParseUnitsJSON reads units from a JSON array of objects; unknown fields are
 // refused.
-func ParseJSON(data []byte) ([]Unit, error) {
+func ParseUnitsJSON(data []byte) ([]Unit, error) {
 	var units []Unit
 	if err := valid.JSON(data, &units); err != nil {
 		return nil, err

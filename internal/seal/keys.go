@@ -1,6 +1,6 @@
-// Package seal encrypts ballots at rest to a round's age X25519 recipient
-// and opens them again with the committee's identity at count. Only
-// filippo.io/age and golang.org/x/crypto primitives are used.
+// Package seal seals ballots at rest with XChaCha20-Poly1305 under data keys
+// stored only wrapped (age, X25519) to the round's recipient, and opens them
+// with the committee's identity at count; filippo.io/age and x/crypto only.
 package seal
 
 import (

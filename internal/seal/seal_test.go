@@ -8,6 +8,7 @@ import (
 )
 
 func TestSealAndOpen(t *testing.T) {
+	t.Parallel()
 	kp, _ := seal.GenerateKeyPair()
 	r, _ := seal.ParseRecipient(kp.Public)
 	dk, err := seal.NewDataKey(r)

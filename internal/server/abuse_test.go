@@ -64,6 +64,7 @@ func (e *env) signIn(name, password, ip string) resp {
 // wait; meanwhile the admin signs in from elsewhere without waiting behind
 // them (the address holds one place in the hashing queue per user name).
 func TestSixtyConcurrentWrongPasswordsGetAtMostTenChecked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.behindProxy(server.Config{})
 	attack := make(chan map[int]int)
@@ -91,6 +92,7 @@ func TestSixtyConcurrentWrongPasswordsGetAtMostTenChecked(t *testing.T) {
 // down from one address, ten lock it out there for the window — and
 // nowhere else, so nobody can lock the admin out from afar.
 func TestFailedSignInsSlowDownAndLockOutOnlyThatAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.behindProxy(server.Config{})
 	const attacker = "198.51.100.7"
@@ -124,6 +126,7 @@ func TestFailedSignInsSlowDownAndLockOutOnlyThatAddress(t *testing.T) {
 // TestSixtyConcurrentGuessesGetAtMostTheLimit: unknown codes sent at once
 // from one address get at most the limit of 30 looked up (31 were).
 func TestSixtyConcurrentGuessesGetAtMostTheLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, _, cs := e.openRound([]string{"c1"}, 3)
 	got := e.atOnce(60, func(int) resp {
@@ -142,6 +145,7 @@ func TestSixtyConcurrentGuessesGetAtMostTheLimit(t *testing.T) {
 // table; here the table holds 1,000 and 1,010 come; the real size is
 // TestAFullTableNeverForgetsAThrottledClient).
 func TestAFloodOfAddressesDoesNotFreeAThrottledClient(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.openRound([]string{"c1"}, 3)
 	e.behindProxy(server.Config{Clients: 1000})
@@ -306,6 +310,7 @@ func TestConcurrentLargeBodiesAreBounded(t *testing.T) {
 // a valid import by itself) and stores nothing; with a Content-Length the
 // same import is taken.
 func TestBodiesWithoutALengthAreRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.must(201, "POST", "/api/v1/rounds", e.admin, map[string]any{"title": "Đợt", "year": 2026}).JSON["id"].(string)
 	e.must(201, "POST", "/api/v1/rounds/"+rid+"/forms", e.admin, map[string]string{"template": "to-chuc-co-so-dang"})
@@ -341,6 +346,7 @@ func TestBodiesWithoutALengthAreRefused(t *testing.T) {
 // whose import route has its own limit; a form post elsewhere that large
 // is refused.
 func TestAConsoleUploadLargerThanTheDefaultGoesThrough(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	session, csrf := e.ready("admin")

@@ -10,13 +10,12 @@ import (
 	"ballot/internal/auth"
 )
 
-// TestEveryRouteHasARuleAndEnforcesIt walks every route the app registers:
-// each must have an access rule, and each non-public route must refuse a
-// missing token, a wrong token and every role its rule leaves out. A new
-// route registered without a rule fails here.
-// spec is who SPEC §4.2 lets call each route, written independently of the
-// server's own table so that a wrong rule is caught, not just a missing one.
-// "anyone" marks public routes.
+// TestEveryRouteHasARuleAndEnforcesIt walks every route the app registers: each
+// must have an access rule, and each non-public route must refuse a missing
+// token, a wrong token and every role its rule leaves out. A new route
+// registered without a rule fails here. spec is who may call each route
+// (docs/design.md §2), written independently of the server's own table so that
+// a wrong rule is caught, not just a missing one. "anyone" marks public routes.
 var spec = map[string]string{
 	"GET /healthz":                                  "anyone",
 	"GET /console/login":                            "anyone",
@@ -115,6 +114,7 @@ var spec = map[string]string{
 }
 
 func TestEveryRouteHasARuleAndEnforcesIt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	tokens := map[auth.Role]string{
@@ -140,15 +140,15 @@ func TestEveryRouteHasARuleAndEnforcesIt(t *testing.T) {
 		}
 		want, ok := spec[method+" "+r.Path]
 		if !ok {
-			t.Errorf("%s %s is not in the test's table of SPEC §4.2 access", r.Method, r.Path)
+			t.Errorf("%s %s is not in the test's table of access", r.Method, r.Path)
 			continue
 		}
 		if rule.Public != (want == "anyone") {
-			t.Errorf("%s %s: public is %v, SPEC says %q", r.Method, r.Path, rule.Public, want)
+			t.Errorf("%s %s: public is %v, the table says %q", r.Method, r.Path, rule.Public, want)
 		}
 		for _, role := range []auth.Role{auth.Admin, auth.Committee, auth.Authority} {
 			if rule.Allows(role) != (want == "anyone" || strings.Contains(want, string(role))) {
-				t.Errorf("%s %s: rule allows %s = %v, SPEC says %q", r.Method, r.Path, role, rule.Allows(role), want)
+				t.Errorf("%s %s: rule allows %s = %v, the table says %q", r.Method, r.Path, role, rule.Allows(role), want)
 			}
 		}
 		if rule.Console != strings.HasPrefix(want, "console ") {
@@ -189,6 +189,7 @@ func TestEveryRouteHasARuleAndEnforcesIt(t *testing.T) {
 }
 
 func TestDisabledUsersTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.user("x", auth.Admin, "")
 	e.must(200, "GET", "/api/v1/rounds", tok, nil)
@@ -201,6 +202,7 @@ func TestDisabledUsersTokenIsRefused(t *testing.T) {
 // TestAPanicAnswers500AndTheServerGoesOn: a bug that panics in a handler
 // must not stop the server (it holds every participant's submission).
 func TestAPanicAnswers500AndTheServerGoesOn(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.srv.App.Get("/test-panic", func(*fiber.Ctx) error { panic("a bug") })
 	if r := e.do("GET", "/test-panic", "", nil); r.Status != 500 || r.ErrCode() != "internal" {

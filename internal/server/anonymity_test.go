@@ -57,6 +57,7 @@ func timeForms(t time.Time) [][]byte {
 // comment in clear, no timestamp of the submissions; and the order of the
 // stored keys says nothing of the order of submission.
 func TestNothingStoredOrLoggedLinksABallot(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, _, cs := e.openRound([]string{"c1", "c2"}, 130)
 	submitAt := time.Date(2026, 11, 21, 10, 17, 23, 0, time.UTC)

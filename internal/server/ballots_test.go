@@ -10,6 +10,7 @@ import (
 )
 
 func TestSubmitCloseCountPublish(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, priv, codes := e.openRound([]string{"c1", "c2"}, 5)
 	var receipts []string
@@ -97,6 +98,7 @@ func TestSubmitCloseCountPublish(t *testing.T) {
 // all at once: all 255 and exactly one of the 100 are accepted, and commits
 // are fewer than accepted submissions (they share fsyncs).
 func TestConcurrentSubmissions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, _, codes := e.openRound([]string{"c1"}, 256)
 	url := e.listen() + "/api/v1/ballots"
@@ -150,6 +152,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 // TestOneSubmissionIDManyTimes: 50 concurrent requests with one
 // submission_id get one 201, 49 replays, one receipt, one ballot.
 func TestOneSubmissionIDManyTimes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, _, codes := e.openRound([]string{"c1"}, 1)
 	url := e.listen() + "/api/v1/ballots"

@@ -11,6 +11,7 @@ import (
 // again (JSON and CSV) until the round opens; then they are gone from the
 // file, free pages included.
 func TestClearCodesAreErasedAtOpen(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	b := e.must(201, "POST", "/api/v1/rounds/"+rid+"/batches", e.admin, map[string]any{"targets": []string{"c1"}, "count": 30, "label": "Chi bộ 1"})
@@ -55,6 +56,7 @@ func TestClearCodesAreErasedAtOpen(t *testing.T) {
 }
 
 func TestRevokingCodes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, _, cs := e.openRound([]string{"c1"}, 4)
 	e.must(201, "POST", "/api/v1/ballots", "", submission(cs[0], newSID(), []string{"c1"}, ""))
@@ -89,6 +91,7 @@ func TestRevokingCodes(t *testing.T) {
 }
 
 func TestImportCannotDropABatchedTarget(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	e.must(201, "POST", "/api/v1/rounds/"+rid+"/batches", e.admin, map[string]any{"targets": []string{"c2"}, "count": 1})
@@ -100,6 +103,7 @@ func TestImportCannotDropABatchedTarget(t *testing.T) {
 }
 
 func TestBatchInputIsChecked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	for name, body := range map[string]map[string]any{

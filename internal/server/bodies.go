@@ -11,14 +11,14 @@ import (
 	"ballot/internal/apperr"
 )
 
-// Request bodies (SPEC §3.11). fasthttp streams them (StreamRequestBody):
-// before any handler runs it has read at most prefetch bytes of one. Each
-// route then takes its body whole, up to its own limit, only after its
-// access check — no byte of a signed-in route's body is read for a client
-// without credentials — and a body beyond the prefetch holds its size from
-// a byte budget while it is read and handled. A body over the limit is
-// refused by its Content-Length before it is read; one without a
-// Content-Length (chunked) is refused.
+// Request bodies (docs/design.md §3.11). fasthttp streams them
+// (StreamRequestBody): before any handler runs it has read at most prefetch
+// bytes of one. Each route then takes its body whole, up to its own limit, only
+// after its access check — no byte of a signed-in route's body is read for a
+// client without credentials — and a body beyond the prefetch holds its size
+// from a byte budget while it is read and handled. A body over the limit is
+// refused by its Content-Length before it is read; one without a Content-Length
+// (chunked) is refused.
 const (
 	prefetch = 8 << 10
 	// pageBallotBody is ballotBody for the ballot page's form post, whose

@@ -16,6 +16,7 @@ import (
 // opening without a key (which would hand the admin a generated private
 // key); the committee sets it, and opening returns no private key.
 func TestACommitteeKeyRoundKeepsPrivateKeysFromAdmins(t *testing.T) {
+	t.Parallel()
 	for _, required := range []bool{true, false} {
 		e := newEnvWith(t, service.Options{CommitteeKeyRequired: required})
 		e.srv = server.New(e.svc, server.Config{TrustedProxies: viaHTTPS})

@@ -42,6 +42,7 @@ func tree(ids ...string) string {
 }
 
 func TestTheReportComparesWithTheLatestEarlierFinalRound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tinh := e.user("tinh", auth.Authority, "p")
 	old := e.countedOf(2024, tree("c1", "c2", "c3", "c4"), tinh, 0)

@@ -136,11 +136,11 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 	return renderConsole(c, fiber.StatusOK, "login.html", p)
 }
 
-// Sign-in limits: failed sign-ins per client whatever the user name, and
-// per user and client with a slow-down, so that nobody can lock a user out
-// from another address (SPEC §3.11). A client has at most two sign-ins
-// being checked at once, one per user name, so that it holds at most two
-// places in the queue for password hashing that everyone else waits in.
+// Sign-in limits: failed sign-ins per client whatever the user name, and per
+// user and client with a slow-down, so that nobody can lock a user out from
+// another address (docs/design.md §3.11). A client has at most two sign-ins
+// being checked at once, one per user name, so that it holds at most two places
+// in the queue for password hashing that everyone else waits in.
 const (
 	signinWindow     = 15 * time.Minute
 	signinsPerClient = 30

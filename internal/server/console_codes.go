@@ -102,7 +102,7 @@ func (s *Server) codesPageWith(c *fiber.Ctx, shown error, plan *service.PlanIn) 
 	if plan != nil {
 		v.Plan = *plan
 	}
-	v.Kinds, v.Groups = service.Choices(tree, u.ID)
+	v.Kinds, v.Groups = tree.TargetChoices(u.ID)
 	if v.Search, err = s.searchUnits(c, p, "/console/rounds/"+rid+"/codes", service.FindAny); err != nil {
 		return err
 	}

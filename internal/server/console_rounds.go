@@ -127,7 +127,7 @@ func (s *Server) consoleAddForm(c *fiber.Ctx) error {
 		if len(data) > formBody {
 			return s.roundPage(c, apperr.New(apperr.Invalid, "body.too_large", formBody))
 		}
-		if f, err = service.ParseForm(data); err != nil {
+		if f, err = forms.ParseUpload(data); err != nil {
 			return s.roundPage(c, err)
 		}
 	} else {
@@ -148,7 +148,7 @@ func (s *Server) consoleImportUnits(c *fiber.Ctx) error {
 	if err != nil {
 		return s.roundPage(c, err)
 	}
-	units, err := rounds.ParseCSV(data)
+	units, err := rounds.ParseUnitsCSV(data)
 	if err == nil && c.FormValue("action") == "check" {
 		if err = s.svc.CheckUnits(c.Params("rid"), units, true); err == nil {
 			return s.unitsPreview(c, units)

@@ -46,6 +46,7 @@ func (e *env) upload(path, session, csrf, content string, fields ...string) resp
 }
 
 func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	session, csrf := e.ready("admin")
 	post := func(path string, v url.Values) resp {
@@ -218,6 +219,7 @@ func TestConsoleRunsARoundFromCreationToClose(t *testing.T) {
 }
 
 func TestConsoleUsers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	session, csrf := e.ready("admin")
 	post := func(path string, v url.Values) resp {
@@ -258,6 +260,7 @@ func TestConsoleUsers(t *testing.T) {
 }
 
 func TestConsoleKeyAndSchedule(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	session, csrf := e.ready("admin")
@@ -296,6 +299,7 @@ func TestConsoleKeyAndSchedule(t *testing.T) {
 }
 
 func TestConsoleFormUploadAndPreview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	session, csrf := e.ready("admin")
@@ -328,6 +332,7 @@ func TestConsoleFormUploadAndPreview(t *testing.T) {
 }
 
 func TestConsoleChecksAUnitFileBeforeStoringIt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound() // 4 units
 	session, csrf := e.ready("admin")
@@ -353,6 +358,7 @@ func TestConsoleChecksAUnitFileBeforeStoringIt(t *testing.T) {
 }
 
 func TestConsoleBatchesFromACSV(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	session, csrf := e.ready("admin")

@@ -48,6 +48,7 @@ func csrfOf(t testing.TB, r resp) string {
 }
 
 func TestConsoleSignInSessionsAndCSRF(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.draftRound()
 	// no session: the pages ask to sign in

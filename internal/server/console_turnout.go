@@ -8,7 +8,8 @@ import (
 )
 
 // turnoutView is one level of the turnout tree with its search box; Live
-// says whether it changes (an open round), so the page refreshes.
+// says whether it changes as ballots come in (the state table lets the
+// round take them), so the page refreshes.
 type turnoutView struct {
 	*service.TurnoutTree
 	Search *unitSearch
@@ -25,7 +26,7 @@ func (s *Server) turnoutPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Round = t.Round
-	v := &turnoutView{TurnoutTree: t, Live: t.Round.State == rounds.Open}
+	v := &turnoutView{TurnoutTree: t, Live: s.lifecycle.Allows(t.Round.State, rounds.ActSubmit)}
 	if v.Search, err = s.searchUnits(c, p, "/console/rounds/"+rid+"/turnout", service.FindAny); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 )
 
 func TestDocumentsSettingsThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	docs := map[string]any{"issuer_parent": "ĐẢNG BỘ TỈNH GIA LAI", "issuer": "BAN THƯỜNG VỤ TỈNH ỦY", "place": "Gia Lai",
 		"groups": map[string]string{"xa": "Xã, phường, thị trấn"}}
@@ -66,6 +67,7 @@ func TestDocumentsSettingsThroughTheAPI(t *testing.T) {
 }
 
 func TestDocumentsPageInTheConsole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.countedRound()
 	session, csrf := e.ready("admin")

@@ -12,22 +12,22 @@ import (
 )
 
 // statuses maps every error code to its HTTP status: the one place where
-// that mapping lives (SPEC §4.2).
+// that mapping lives (docs/design.md §2).
 var statuses = map[apperr.Code]int{
-	apperr.Invalid:      fiber.StatusBadRequest,
-	apperr.CodeMistyped: fiber.StatusBadRequest,
-	apperr.CodeUnknown:  fiber.StatusNotFound,
-	apperr.CodeUsed:     fiber.StatusConflict,
-	apperr.RoundNotOpen: fiber.StatusConflict,
-	apperr.RoundClosed:  fiber.StatusGone,
-	apperr.Conflict:     fiber.StatusConflict,
-	apperr.Sealed:       fiber.StatusConflict,
-	apperr.Unauthorized: fiber.StatusUnauthorized,
-	apperr.Forbidden:    fiber.StatusForbidden,
-	apperr.NotFound:     fiber.StatusNotFound,
-	apperr.TooMany:      fiber.StatusTooManyRequests,
-	apperr.Busy:         fiber.StatusServiceUnavailable,
-	apperr.Internal:     fiber.StatusInternalServerError,
+	apperr.Invalid:            fiber.StatusBadRequest,
+	apperr.AccessCodeMistyped: fiber.StatusBadRequest,
+	apperr.AccessCodeUnknown:  fiber.StatusNotFound,
+	apperr.AccessCodeUsed:     fiber.StatusConflict,
+	apperr.RoundNotOpen:       fiber.StatusConflict,
+	apperr.RoundClosed:        fiber.StatusGone,
+	apperr.Conflict:           fiber.StatusConflict,
+	apperr.Sealed:             fiber.StatusConflict,
+	apperr.Unauthorized:       fiber.StatusUnauthorized,
+	apperr.Forbidden:          fiber.StatusForbidden,
+	apperr.NotFound:           fiber.StatusNotFound,
+	apperr.TooMany:            fiber.StatusTooManyRequests,
+	apperr.Busy:               fiber.StatusServiceUnavailable,
+	apperr.Internal:           fiber.StatusInternalServerError,
 }
 
 // StatusOf returns the HTTP status of an error code.

@@ -59,6 +59,7 @@ func asList(x any) []any {
 }
 
 func TestExportsAgreeWithTheJSON(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.countedRound()
 	v := e.must(200, "GET", "/api/v1/rounds/"+rid+"/tally", e.admin, nil).JSON

@@ -18,6 +18,7 @@ import (
 // the ballots are written (and before commit) leaves every bucket as it was
 // and the code unused.
 func TestFailureInsideTheTransactionLeavesNothing(t *testing.T) {
+	t.Parallel()
 	for _, stage := range []string{"after_ballots", "before_commit"} {
 		t.Run(stage, func(t *testing.T) {
 			var fail atomic.Bool
@@ -52,6 +53,7 @@ func TestFailureInsideTheTransactionLeavesNothing(t *testing.T) {
 // TestInvalidSubmissionsStoreNothing: a submission with any invalid ballot
 // is refused whole, and the code stays usable.
 func TestInvalidSubmissionsStoreNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, _, cs := e.openRound([]string{"c1", "c2"}, 1)
 	code := cs[0]
@@ -96,6 +98,7 @@ func TestInvalidSubmissionsStoreNothing(t *testing.T) {
 }
 
 func TestAWrongKeyCountsNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, _, cs := e.openRound([]string{"c1"}, 1)
 	e.must(201, "POST", "/api/v1/ballots", "", submission(cs[0], newSID(), []string{"c1"}, ""))
@@ -120,6 +123,7 @@ func TestAWrongKeyCountsNothing(t *testing.T) {
 // records (their keyed hashes), the code key, the receipts in clear nor the
 // clear codes are anywhere in the file, free pages included.
 func TestNoPerCodeRecordSurvivesCounting(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, priv, cs := e.openRound([]string{"c1"}, 20)
 	var receipts []string
@@ -161,6 +165,7 @@ func TestNoPerCodeRecordSurvivesCounting(t *testing.T) {
 // commit, submissions beyond the queue's bound are answered 503 busy at
 // once, with Retry-After, and nothing of them is stored.
 func TestAFullQueueAnswersBusyAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var stuck atomic.Bool
 	entered := make(chan struct{}, 1)

@@ -1,12 +1,9 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
-	"ballot/internal/rounds"
-	"ballot/internal/service"
+	"ballot/internal/forms"
 )
 
 func (s *Server) addForm(c *fiber.Ctx) error {
@@ -14,7 +11,7 @@ func (s *Server) addForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := service.ParseForm(body)
+	f, err := forms.ParseUpload(body)
 	if err != nil {
 		return err
 	}
@@ -30,40 +27,4 @@ func (s *Server) getForm(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(f)
-}
-
-func (s *Server) importUnits(c *fiber.Ctx) error {
-	body, err := bodyOf(c, MaxBody)
-	if err != nil {
-		return err
-	}
-	var units []rounds.Unit
-	isCSV := strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), "text/csv")
-	if isCSV {
-		units, err = rounds.ParseCSV(body)
-	} else {
-		units, err = rounds.ParseJSON(body)
-	}
-	if err != nil {
-		return err
-	}
-	n, err := s.svc.ImportUnits(principal(c), c.Params("rid"), units, isCSV)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": n})
-}
-
-func (s *Server) listUnits(c *fiber.Ctx) error {
-	if _, err := s.svc.Round(c.Params("rid")); err != nil {
-		return err
-	}
-	units, err := s.svc.Units(c.Params("rid"))
-	if err != nil {
-		return err
-	}
-	if units == nil {
-		units = []rounds.Unit{}
-	}
-	return c.JSON(fiber.Map{"units": units})
 }

@@ -18,6 +18,7 @@ import (
 // adding to it after each lookup let all 60 through; through HTTP the
 // window is narrow and the issue saw 31 of a limit of 30.)
 func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
+	t.Parallel()
 	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +36,7 @@ func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 			s.guarded("198.51.100.7", func() error {
 				looked.Add(1)
 				time.Sleep(100 * time.Millisecond)
-				return apperr.New(apperr.CodeUnknown, "code.unknown")
+				return apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 			})
 		}()
 	}
@@ -49,6 +50,7 @@ func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 // removed would leave the new route with the default, and its uploads
 // refused.
 func TestEveryBodyLimitNamesARoute(t *testing.T) {
+	t.Parallel()
 	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)

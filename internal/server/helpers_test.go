@@ -72,7 +72,14 @@ const publicURL = "https://phieu.example.vn"
 
 func newEnv(t testing.TB) *env { t.Helper(); return newEnvWith(t, service.Options{}) }
 
-// newEnvWith is newEnv with service options (clock and log are set here).
+// lightPasswords is the cost of the passwords the tests' services hash: the
+// server's costs a third of a second or more of both cores, which hundreds
+// of users and sign-ins would spend one at a time. What hashing costs is
+// tested in internal/auth and against the real binary (cmd/ballot).
+var lightPasswords = auth.Cost{Time: 1, Memory: 64, Threads: 1}
+
+// newEnvWith is newEnv with service options (clock, log and, unless set,
+// the password cost are set here).
 func newEnvWith(t testing.TB, opt service.Options) *env {
 	t.Helper()
 	return newEnvIn(t, opt, storage.Options{})
@@ -90,6 +97,9 @@ func newEnvIn(t testing.TB, opt service.Options, sopt storage.Options) *env {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	opt.Now, opt.Log = c.Now, log
+	if opt.PasswordCost == (auth.Cost{}) {
+		opt.PasswordCost = lightPasswords
+	}
 	svc := service.New(store, opt)
 	t.Cleanup(svc.Close)
 	password, token, created, err := svc.Bootstrap()

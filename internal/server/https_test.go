@@ -18,6 +18,7 @@ import (
 // instead of landing on an empty form. On localhost, through a TLS proxy
 // and over TLS it signs in; participant pages work over HTTP anyway.
 func TestTheConsoleSaysItNeedsHTTPS(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.srv = server.New(e.svc, server.Config{Log: slog.New(slog.NewJSONHandler(e.logs, nil))}) // no proxy
 	lan := []string{"Host", "192.168.1.20:8080", "Origin", "http://192.168.1.20:8080", "X-Forwarded-Proto", "http"}
@@ -61,6 +62,7 @@ func TestTheConsoleSaysItNeedsHTTPS(t *testing.T) {
 // proxy, so a client sending the header itself cannot pick a fresh
 // guessing bucket for each guess.
 func TestTheClientIsTheLastAddressBeforeTheTrustedProxies(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.openRound([]string{"c1"}, 1)
 	trusted := []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32"), netip.MustParsePrefix("10.1.0.0/16")}
@@ -83,6 +85,7 @@ func TestTheClientIsTheLastAddressBeforeTheTrustedProxies(t *testing.T) {
 }
 
 func TestParseProxies(t *testing.T) {
+	t.Parallel()
 	got, err := server.ParseProxies(" 10.0.0.1, 192.168.0.0/16,::1 ,")
 	if err != nil || len(got) != 3 || got[0].String() != "10.0.0.1/32" || got[2].String() != "::1/128" {
 		t.Fatalf("%v %v", got, err)

@@ -33,6 +33,7 @@ var formulas = []string{
 // workbooks hold them as text cells, never formulas; the printed HTML
 // holds them as escaped text.
 func TestExportsNeutraliseFormulas(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.must(201, "POST", "/api/v1/rounds", e.admin, map[string]any{"title": "Đánh giá năm 2026", "year": 2026})
 	rid := r.JSON["id"].(string)

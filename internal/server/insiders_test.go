@@ -17,6 +17,7 @@ import (
 // receipt; the submission that used it (a retry of the ballot form, or the
 // code entry of the tab that kept its submission_id) gets the receipt.
 func TestAUsedCodeShowsItsReceiptOnlyToItsSubmission(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, _, cs := e.openRound([]string{"c1"}, 3)
 	sid := hidden(e.form("/", url.Values{"code": {cs[0]}}).Body).Get("submission_id")
@@ -55,6 +56,7 @@ func TestAUsedCodeShowsItsReceiptOnlyToItsSubmission(t *testing.T) {
 // sessions and API tokens at once, and enabling again revives none; a
 // password reset ends them too.
 func TestDisablingAUserEndsItsSessionsAndTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	token := e.user("ops", auth.Admin, "")
 	session := e.login("ops")
@@ -94,6 +96,7 @@ func TestDisablingAUserEndsItsSessionsAndTokens(t *testing.T) {
 // (which lands in logs, histories and Referer headers) is refused; in an
 // urlencoded or a multipart body it is accepted.
 func TestTheCSRFTokenIsReadFromTheFormBodyOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	session := e.login("admin")
 	csrf := csrfOf(t, e.page("GET", "/console/password", session, nil))

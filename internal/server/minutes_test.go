@@ -9,6 +9,7 @@ import (
 )
 
 func TestCountMinutes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.countedRound() // c1: 5 of 5, c2: 4 of 4, d1: 1 of 1 (withheld)
 	head := e.must(200, "GET", "/api/v1/audit", e.admin, nil).JSON["head"].(string)
@@ -53,6 +54,7 @@ func TestCountMinutes(t *testing.T) {
 // round's turnout, list only targets that had codes, and print forms by
 // title.
 func TestMinutesCountEachCodeOnceAndBallotsPerTarget(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	kp, _ := seal.GenerateKeyPair()

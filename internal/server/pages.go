@@ -120,7 +120,7 @@ func (s *Server) enterCode(c *fiber.Ctx) error {
 		b, err = s.svc.Prepare(p.Code, sent)
 		return err
 	})
-	if apperr.Is(err, apperr.CodeMistyped) {
+	if apperr.Is(err, apperr.AccessCodeMistyped) {
 		p.Title = i18n.M("ui.entry_title").In(p.Lang)
 		p.Error = apperr.Wrap(err).Msg.In(p.Lang)
 		return render(c, fiber.StatusBadRequest, "entry.html", p)
@@ -169,19 +169,19 @@ func (s *Server) receiptPage(c *fiber.Ctx, p *page, receipt string) error {
 func (s *Server) messagePage(c *fiber.Ctx, p *page, err error) error {
 	e := apperr.Wrap(err)
 	key := map[apperr.Code]string{
-		apperr.CodeUnknown:  "ui.title_unknown",
-		apperr.RoundNotOpen: "ui.title_not_open",
-		apperr.RoundClosed:  "ui.title_closed",
-		apperr.Busy:         "ui.title_busy",
-		apperr.TooMany:      "ui.title_throttled",
-		apperr.Forbidden:    "ui.title_refused",
-		apperr.CodeUsed:     "ui.title_used",
+		apperr.AccessCodeUnknown: "ui.title_unknown",
+		apperr.RoundNotOpen:      "ui.title_not_open",
+		apperr.RoundClosed:       "ui.title_closed",
+		apperr.Busy:              "ui.title_busy",
+		apperr.TooMany:           "ui.title_throttled",
+		apperr.Forbidden:         "ui.title_refused",
+		apperr.AccessCodeUsed:    "ui.title_used",
 	}[e.Code]
 	if key == "" {
 		key = "ui.title_error"
 	}
 	p.Title, p.Error, p.IsError = i18n.M(key).In(p.Lang), e.Msg.In(p.Lang), true
-	if e.Code == apperr.CodeUsed {
+	if e.Code == apperr.AccessCodeUsed {
 		p.Help = i18n.M("ui.used_help").In(p.Lang)
 	}
 	setRetryAfter(c, e)

@@ -46,6 +46,7 @@ func checkPageHeaders(t *testing.T, r resp) {
 }
 
 func TestCodeEntryPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.must(200, "GET", "/", "", nil)
 	checkPageHeaders(t, r)
@@ -66,6 +67,7 @@ func TestCodeEntryPage(t *testing.T) {
 }
 
 func TestParticipantPathWithoutScript(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid, priv, cs := e.openRound([]string{"c1"}, 3)
 
@@ -141,6 +143,7 @@ func TestParticipantPathWithoutScript(t *testing.T) {
 }
 
 func TestParticipantErrorPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	kp, _ := seal.GenerateKeyPair()
@@ -171,6 +174,7 @@ func TestParticipantErrorPages(t *testing.T) {
 }
 
 func TestKioskReturnsToACleanEntry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, _, cs := e.openRound([]string{"c1"}, 1)
 	r := e.form("/", url.Values{"code": {cs[0]}, "kiosk": {"1"}})
@@ -189,9 +193,11 @@ func TestKioskReturnsToACleanEntry(t *testing.T) {
 	}
 }
 
-// TestPageBudget (SPEC §6 P5): code entry + a one-target ballot page, with
-// the stylesheet and the script, fit in 30 KB and name no external URL.
+// TestPageBudget (docs/design.md §6, P5): code entry + a one-target ballot
+// page, with the stylesheet and the script, fit in 30 KB and name no external
+// URL.
 func TestPageBudget(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, _, cs := e.openRound([]string{"c1"}, 1)
 	parts := []resp{

@@ -44,10 +44,11 @@ func fig(m map[string]any, key string) string {
 // (4 not rated, 0.42%); good or better 871 = 91.40% of rated, of which
 // excellent 162 = 18.60%; HTNV 80 = 8.39%; KHTNV 2 = 0.21%.
 func TestWorkedExampleOfTheSpec(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.countedTree(string(demo.ProvinceCSV))
 	tinh := e.user("tinh-uy", auth.Authority, "gialai")
-	units, _ := rounds.ParseCSV(demo.ProvinceCSV)
+	units, _ := rounds.ParseUnitsCSV(demo.ProvinceCSV)
 	var csv strings.Builder
 	csv.WriteString("unit,level,decision,date,reason\n")
 	plan := []struct {
@@ -131,6 +132,7 @@ func TestWorkedExampleOfTheSpec(t *testing.T) {
 }
 
 func TestQuotaIsDecidedOnIntegers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var units strings.Builder
 	units.WriteString("id,name,parent,kind,group,form\np,Tỉnh,,province,,\nd,Huyện,p,district,,\n")
@@ -192,6 +194,7 @@ func xlsxOf(t *testing.T, rows [][]any) []byte {
 }
 
 func TestRatingsImportFinalAndScope(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var units strings.Builder
 	units.WriteString("id,name,parent,kind,group,form\np,Tỉnh,,province,,\nd,Huyện,p,district,huyen,tap-the-lanh-dao\nd2,Huyện hai,p,district,huyen,tap-the-lanh-dao\n")

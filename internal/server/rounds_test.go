@@ -11,6 +11,7 @@ import (
 )
 
 func TestRoundLifecycleThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.must(201, "POST", "/api/v1/rounds", e.admin, map[string]any{"title": "Đánh giá chất lượng năm 2026", "year": 2026})
 	rid := r.JSON["id"].(string)
@@ -116,6 +117,7 @@ func TestRoundLifecycleThroughTheAPI(t *testing.T) {
 }
 
 func TestOpenWithoutKeyGeneratesOneAndReturnsItOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	o := e.must(200, "POST", "/api/v1/rounds/"+rid+"/open", e.admin, nil)
@@ -141,6 +143,7 @@ func TestOpenWithoutKeyGeneratesOneAndReturnsItOnce(t *testing.T) {
 }
 
 func TestOpenNeedsATarget(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.must(201, "POST", "/api/v1/rounds", e.admin, map[string]any{"title": "x", "year": 2026})
 	if r := e.do("POST", "/api/v1/rounds/r1/open", e.admin, nil); r.Status != 409 || r.ErrCode() != "conflict" {
@@ -149,6 +152,7 @@ func TestOpenNeedsATarget(t *testing.T) {
 }
 
 func TestBadRoundInputIsRefusedWhole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cases := []struct {
 		name, body, field string
@@ -197,6 +201,7 @@ func TestBadRoundInputIsRefusedWhole(t *testing.T) {
 }
 
 func TestBadFormsAreRefusedNamingTheField(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	cases := []struct {
@@ -228,6 +233,7 @@ func TestBadFormsAreRefusedNamingTheField(t *testing.T) {
 }
 
 func TestReaddingAFormInDraftReplacesIt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	a := e.must(201, "POST", "/api/v1/rounds/"+rid+"/forms", e.admin, `{"id": "f", "title": "A", "questions": [{"id": "q", "type": "text", "text": "x"}]}`)

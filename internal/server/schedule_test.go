@@ -9,6 +9,7 @@ import (
 )
 
 func TestRoundOpensAndClosesOnTime(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	kp, _ := seal.GenerateKeyPair()
@@ -45,6 +46,7 @@ func TestRoundOpensAndClosesOnTime(t *testing.T) {
 }
 
 func TestMovingClosesLaterWhileOpenDelaysTheClose(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.roundIn("open") // closes at t0+48h
 	e.must(200, "PATCH", "/api/v1/rounds/"+rid, e.admin, map[string]any{"closes_at": t0.Add(72 * time.Hour)})

@@ -1,6 +1,6 @@
-// Package server is the HTTP face of ballot: the JSON API v1 (SPEC §4.2)
-// on Fiber, with one access rule per route, one error mapping, and access
-// logs that never hold bodies, codes or client addresses.
+// Package server is ballot's HTTP face on Fiber (participants' pages, the
+// console, the JSON API): an access rule on every route, one mapping of
+// error codes to statuses, logs without bodies, codes or client addresses.
 package server
 
 import (
@@ -266,7 +266,7 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 }
 
 // accessLog logs method, route pattern, status and duration — never the
-// path's values, the body, or the client's address (SPEC §3.3).
+// path's values, the body, or the client's address (docs/design.md §3.3).
 func (s *Server) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -281,8 +281,4 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	s.log.Info("http", "method", c.Method(), "route", c.Route().Path, "status", status,
 		"ms", time.Since(start).Milliseconds())
 	return err
-}
-
-func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
 }

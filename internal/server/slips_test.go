@@ -21,6 +21,7 @@ var slipRE = regexp.MustCompile(`<img src="data:image/png;base64,([A-Za-z0-9+/=]
 // TestSlipsCarryAQRCodeOfTheirCode decodes each slip's QR code and finds
 // the participants' address with the code printed beside it.
 func TestSlipsCarryAQRCodeOfTheirCode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.srv = server.New(e.svc, server.Config{Log: slog.New(slog.NewJSONHandler(e.logs, nil)), TrustedProxies: viaHTTPS, PublicURL: "https://phieu.example.vn/"})
 	rid := e.draftRound()

@@ -46,9 +46,11 @@ func (e *env) roundIn(s rounds.State) string {
 }
 
 // TestEveryStateAndActionThroughTheAPI: each (state, action) pair gives what
-// SPEC §2 says: in draft everything but close; while open only new batches,
-// revoking, moving closes_at later, and closing; closed and counted are final.
+// docs/design.md §5.1 says: in draft everything but close; while open only new
+// batches, revoking, moving closes_at later, and closing; closed and counted
+// are final.
 func TestEveryStateAndActionThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	kp, _ := seal.GenerateKeyPair()
 	later := t0.Add(72 * time.Hour)
 	earlier := t0.Add(24 * time.Hour)
@@ -68,7 +70,7 @@ func TestEveryStateAndActionThroughTheAPI(t *testing.T) {
 		{"open", "POST", "/open", nil},
 		{"close", "POST", "/close", nil},
 	}
-	// want[state][action] is the status SPEC §2 gives.
+	// want[state][action] is the status docs/design.md §5.1 gives.
 	want := map[rounds.State][]int{
 		//               title min later earlier sched key form units open close
 		rounds.Draft:   {200, 200, 200, 200, 200, 200, 201, 201, 200, 409},
@@ -79,6 +81,7 @@ func TestEveryStateAndActionThroughTheAPI(t *testing.T) {
 	for _, state := range rounds.States {
 		for i, a := range actions {
 			t.Run(fmt.Sprintf("%s/%s", state, a.name), func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t)
 				rid := e.roundIn(state)
 				before := e.must(200, "GET", "/api/v1/rounds/"+rid, e.admin, nil)
@@ -103,6 +106,7 @@ func TestEveryStateAndActionThroughTheAPI(t *testing.T) {
 // TestDomainTableCoversEveryAction checks the rule table itself for the
 // actions that have no route yet.
 func TestDomainTableCoversEveryAction(t *testing.T) {
+	t.Parallel()
 	want := map[rounds.Action][]rounds.State{
 		rounds.ActAddBatch:    {rounds.Draft, rounds.Open},
 		rounds.ActRevoke:      {rounds.Draft, rounds.Open},

@@ -14,6 +14,7 @@ import (
 // they are not about a subtree. A new authority route without a class
 // fails.
 func TestAnAuthorityOfAnotherSubtreeIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.countedRound() // units p → d1 → c1, c2
 	tok := e.user("chi-bo-2", auth.Authority, "c2")

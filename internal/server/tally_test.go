@@ -9,6 +9,7 @@ import (
 )
 
 func TestTallyRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	kp, _ := seal.GenerateKeyPair()

@@ -28,11 +28,11 @@ const (
 	sweepEvery = time.Second
 )
 
-// throttle counts failed tries (unknown codes, wrong passwords) per client
-// and window. A try is reserved under the lock before its secret is
-// checked, so tries in flight count against the limit and N concurrent
-// tries get at most the limit checked (SPEC §3.11); a try that turns out
-// right gives its reservation back.
+// throttle counts failed tries (unknown codes, wrong passwords) per client and
+// window. A try is reserved under the lock before its secret is checked, so
+// tries in flight count against the limit and N concurrent tries get at most
+// the limit checked (docs/design.md §3.11); a try that turns out right gives
+// its reservation back.
 //
 // Clients are kept only as keyed hashes, in memory, under a key made at
 // start: nothing about them is stored or logged. The table is bounded: when
@@ -265,7 +265,7 @@ func (s *Server) guarded(ip string, fn func() error) error {
 		return err
 	}
 	err = fn()
-	if apperr.Is(err, apperr.CodeUnknown) {
+	if apperr.Is(err, apperr.AccessCodeUnknown) {
 		r.failed()
 	} else {
 		r.passed(false)

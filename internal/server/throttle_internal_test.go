@@ -31,6 +31,7 @@ func guess(t *throttle, client string) error {
 // the least recently seen of those first, and the throttled client is still
 // refused; it is forgotten only once its window has passed.
 func TestAFullTableNeverForgetsAThrottledClient(t *testing.T) {
+	t.Parallel()
 	clock := &fixedClock{t: time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)}
 	th := newThrottle(DefaultGuessLimit, DefaultGuessWindow, DefaultClients, clock.now)
 	for i := 0; i < DefaultGuessLimit; i++ {
@@ -69,6 +70,7 @@ func TestAFullTableNeverForgetsAThrottledClient(t *testing.T) {
 // remembered is throttled, newcomers share one entry with the same limit
 // instead of going unthrottled, until windows pass.
 func TestATableFullOfThrottledClientsSharesOneOverflow(t *testing.T) {
+	t.Parallel()
 	clock := &fixedClock{t: time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)}
 	th := newThrottle(3, time.Minute, 10, clock.now)
 	for i := 0; i < 10; i++ {
@@ -102,6 +104,7 @@ func TestATableFullOfThrottledClientsSharesOneOverflow(t *testing.T) {
 // still being checked, one more waits for them; a right one gives its try
 // back, so the waiter gets in, and a wrong one keeps it, so it is refused.
 func TestTriesInFlightCountAgainstTheLimit(t *testing.T) {
+	t.Parallel()
 	clock := &fixedClock{t: time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)}
 	th := newThrottle(2, time.Minute, 10, clock.now)
 	a, err1 := th.reserve("c")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestCodeGuessingIsThrottledPerClient(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, _, cs := e.openRound([]string{"c1"}, 3)
 	// app.Test's peer is 0.0.0.0: trust it as a proxy so clients differ

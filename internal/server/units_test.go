@@ -30,6 +30,7 @@ func thousandUnitsCSV(bad func(line int, row string) string) string {
 }
 
 func TestUnitImportWithOneBadRowStoresNothing(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, field string
 		line        int
@@ -44,6 +45,7 @@ func TestUnitImportWithOneBadRowStoresNothing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t)
 			rid := e.draftRound() // has the 4-unit small tree
 			body := thousandUnitsCSV(func(line int, row string) string {
@@ -69,6 +71,7 @@ func TestUnitImportWithOneBadRowStoresNothing(t *testing.T) {
 }
 
 func TestSecondImportInDraftReplacesTheFirst(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	e.must(201, "POST", "/api/v1/rounds/"+rid+"/units", e.admin, thousandUnitsCSV(nil), "Content-Type", "text/csv")
@@ -87,6 +90,7 @@ func TestSecondImportInDraftReplacesTheFirst(t *testing.T) {
 }
 
 func TestProvinceFixtureImports(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	// with a BOM, as Excel saves it
@@ -98,6 +102,7 @@ func TestProvinceFixtureImports(t *testing.T) {
 }
 
 func TestUnitJSONErrorsNameTheItem(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	units := append([]map[string]string{}, smallTree...)
@@ -120,6 +125,7 @@ func TestUnitJSONErrorsNameTheItem(t *testing.T) {
 // TestMalformedCSVIsRefusedNotFatal: a CSV whose syntax breaks (found by
 // fuzzing) once panicked inside the parser.
 func TestMalformedCSVIsRefusedNotFatal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rid := e.draftRound()
 	for _, body := range []string{"id,name,kind\n\"x,y,z\n", "id,name,kind\nx,\"y\"z,k\n"} {

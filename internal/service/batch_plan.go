@@ -124,25 +124,6 @@ func (s *Service) IssuePlan(p auth.Principal, rid string, in PlanIn) (*Plan, []*
 	return plan, bs, lists, nil
 }
 
-// Choices lists the kinds and the groups of the targets in the subtree of
-// unit, sorted, for a selection to pick from.
-func Choices(tree *tally.Tree, unit string) (kinds, groups []string) {
-	tree.Walk(unit, func(t *rounds.Unit) {
-		if !t.IsTarget() {
-			return
-		}
-		if !slices.Contains(kinds, t.Kind) {
-			kinds = append(kinds, t.Kind)
-		}
-		if t.Group != "" && !slices.Contains(groups, t.Group) {
-			groups = append(groups, t.Group)
-		}
-	})
-	slices.Sort(kinds)
-	slices.Sort(groups)
-	return kinds, groups
-}
-
 // DraftSlips returns the codes of a draft round's batches that cover a
 // target in the subtree of unit, each batch with its codes still usable
 // (revoked ones left out), for printing again; at most MaxShownCodes at

@@ -198,9 +198,9 @@ func (s *Service) RevokeCode(p auth.Principal, rid, code string) error {
 		case err != nil:
 			return nil, err
 		case rec == nil || rec.State == codes.Revoked:
-			return nil, apperr.New(apperr.CodeUnknown, "code.unknown")
+			return nil, apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 		case rec.State == codes.Used:
-			return nil, apperr.New(apperr.CodeUsed, "code.used")
+			return nil, apperr.New(apperr.AccessCodeUsed, "code.used")
 		}
 		b, err := tx.Batch(rid, rec.Batch)
 		if err != nil {

@@ -10,8 +10,9 @@ import (
 	"ballot/internal/storage"
 )
 
-// BenchmarkIssueProvinceCodes makes SPEC §6's 61,567 codes for 978 targets
-// in one transaction, as a batch plan or the demo does:
+// BenchmarkIssueProvinceCodes makes the province scenario's 61,567 codes
+// (docs/design.md §6) for 978 targets in one transaction, as a batch plan or
+// the demo does:
 //
 //	go test ./internal/service/ -run XXX -bench IssueProvinceCodes -benchtime 3x
 func BenchmarkIssueProvinceCodes(b *testing.B) {

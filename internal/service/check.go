@@ -107,7 +107,7 @@ func (s *Service) Check(anchor string) (*CheckReport, error) {
 type errChainBroken struct{ error }
 
 // checkRound compares what a round stores with what its state says it must
-// (SPEC §3.1, §3.9) — counts only, linking nothing.
+// (docs/design.md §3.1, §3.9) — counts only, linking nothing.
 func checkRound(tx *storage.Tx, r *rounds.Round) ([]string, error) {
 	var problems []string
 	bad := func(format string, args ...any) {

@@ -100,8 +100,8 @@ func closedRound(b testing.TB, n, t int) (*Service, string, *seal.Opener) {
 	return s, r.ID, o
 }
 
-// BenchmarkCount is SPEC §6 P2: counting (decrypt and tally, with the
-// withholding decision) against reading and decrypting the same ballots
+// BenchmarkCount is P2 (docs/design.md §6): counting (decrypt and tally, with
+// the withholding decision) against reading and decrypting the same ballots
 // alone. Sizes: BALLOT_BENCH_BALLOTS (default 200,000) over
 // BALLOT_BENCH_TARGETS (default 10,000); the goal is stated for 1,000,000.
 func BenchmarkCount(b *testing.B) {

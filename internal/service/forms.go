@@ -1,45 +1,11 @@
 package service
 
 import (
-	"encoding/json"
-
-	"ballot/internal/apperr"
 	"ballot/internal/auth"
 	"ballot/internal/forms"
 	"ballot/internal/rounds"
 	"ballot/internal/storage"
-	"ballot/internal/valid"
 )
-
-// ParseForm reads a form upload: a whole form JSON, or {"template": ID} for
-// a built-in template.
-func ParseForm(body []byte) (*forms.Form, error) {
-	var probe map[string]json.RawMessage
-	if json.Unmarshal(body, &probe) == nil && len(probe) == 1 && probe["template"] != nil {
-		var t struct {
-			Template string `json:"template" validate:"required,id"`
-		}
-		if err := valid.JSON(body, &t); err != nil {
-			return nil, err
-		}
-		f, ok := forms.Template(t.Template)
-		if !ok {
-			return nil, apperr.Field("template", "form.unknown_template", t.Template)
-		}
-		return &f, nil
-	}
-	f := new(forms.Form)
-	if err := valid.JSON(body, f); err != nil {
-		return nil, err
-	}
-	if f.Version != 0 || f.Hash != "" {
-		return nil, apperr.Field("hash", "form.computed_field")
-	}
-	if err := f.Normalize(); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
 
 // AddForm adds a form to a draft round, replacing one with its id.
 func (s *Service) AddForm(p auth.Principal, rid string, f *forms.Form) (*forms.Form, error) {

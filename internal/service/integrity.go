@@ -11,12 +11,12 @@ import (
 	"ballot/internal/storage"
 )
 
-// What the audit chain anchors of each round (SPEC §3.10): the data keys a
-// server made, and digests of what the round holds — its sealed records
+// What the audit chain anchors of each round (docs/design.md §3.10): the data
+// keys a server made, and digests of what the round holds — its sealed records
 // when it closed, what counting stored, its ratings after every change.
-// Anything edited in the file afterwards no longer matches, and `check`
-// or counting names it; only a rewrite of the chain itself after the last
-// anchor someone kept (close and count minutes print them) could hide it.
+// Anything edited in the file afterwards no longer matches, and `check` or
+// counting names it; only a rewrite of the chain itself after the last anchor
+// someone kept (close and count minutes print them) could hide it.
 
 // anchor is one digest recorded in the chain, with the entry that holds it.
 type anchor struct {

@@ -7,8 +7,9 @@ import (
 	"ballot/internal/storage"
 )
 
-// Metrics are the service's Prometheus metrics: the intake's, the file's
-// and the process's. No label names a target, a unit or a code (SPEC §3.3).
+// Metrics are the service's Prometheus metrics: the intake's, the file's and
+// the process's. No label names a target, a unit or a code (docs/design.md
+// §3.3).
 type Metrics struct {
 	Registry *prometheus.Registry
 }

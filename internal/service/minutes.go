@@ -40,7 +40,7 @@ type Minutes struct {
 	AuditHead string `json:"audit_head"`
 	AuditSeq  uint64 `json:"audit_seq"`
 	// Closing and Count are the audit entries that anchored the round's
-	// sealed ballots when it closed and what counting stored (SPEC §3.10).
+	// sealed ballots when it closed and what counting stored (docs/design.md §3.10).
 	Closing   *Anchor   `json:"closing,omitempty"`
 	Count     *Anchor   `json:"count,omitempty"`
 	Generated time.Time `json:"generated"`

@@ -106,7 +106,7 @@ func sheetUnit(p auth.Principal, tree *tally.Tree, id string) (string, error) {
 	if u == nil {
 		return "", apperr.New(apperr.NotFound, "not_found.unit", id)
 	}
-	if !IsDeciding(tree, id) && u.IsTarget() {
+	if !tree.Decides(id) && u.IsTarget() {
 		id = u.Parent
 	}
 	if !tree.Within(id, p.Unit) {

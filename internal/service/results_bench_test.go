@@ -35,7 +35,7 @@ func makeProvince(b *testing.B, dir string, n int, ballotsPer int) benchProvince
 	if err != nil {
 		b.Fatal(err)
 	}
-	units, err := rounds.ParseCSV(raw)
+	units, err := rounds.ParseUnitsCSV(raw)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func peakHeap(fn func()) (time.Duration, uint64) {
 	return took, peak - base
 }
 
-// BenchmarkNationalReport is SPEC §6 P9: BALLOT_BENCH_PROVINCES (default
+// BenchmarkNationalReport is docs/design.md §6 P9: BALLOT_BENCH_PROVINCES (default
 // 34) province-sized children, each with BALLOT_BENCH_PROVINCE_BALLOTS
 // ballots per target (default 20), counted, exported and signed; then
 // their files imported into a parent round. Measured: reading and

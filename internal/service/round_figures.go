@@ -22,7 +22,7 @@ type RoundFigures struct {
 	Receipts int
 	Ballots  int
 	// Closing and Count anchored the sealed ballots at closing and what
-	// counting stored: entries of the audit chain to keep (SPEC §3.10).
+	// counting stored: entries of the audit chain to keep (docs/design.md §3.10).
 	Closing, Count *Anchor
 }
 
@@ -68,7 +68,7 @@ func (s *Service) Figures(p auth.Principal, rid string) (*RoundFigures, error) {
 				continue
 			}
 			// A code is used if and only if its ballots were stored, one a
-			// target (SPEC §3.1), and counting opened them all.
+			// target (docs/design.md §3.1), and counting opened them all.
 			for _, t := range b.Targets {
 				if within == "" || t != within && tree.Within(t, within) {
 					f.Ballots += b.Used

@@ -1,8 +1,6 @@
-// Package service holds the use cases of ballot — rounds, forms, units,
-// codes, counting, ratings and reports, users, the schedule, the integrity
-// check — shared by the JSON API, the pages and the command line. Each use
-// case is one storage transaction in which domain rules are checked and the
-// audit entry is written; participants' ballots go through its intake.
+// Package service holds the use cases that the API, the pages, the console
+// and the command line share, each one storage transaction with its checks
+// and audit entry; it runs the schedule and backups, and starts the intake.
 package service
 
 import (
@@ -26,6 +24,8 @@ type Service struct {
 	jobs    jobs
 	// committeeKey: every round's key must come from the committee.
 	committeeKey bool
+	// password is the cost of the password hashes this service makes.
+	password auth.Cost
 	// countMu lets one count run at a time.
 	countMu sync.Mutex
 }
@@ -47,6 +47,9 @@ type Options struct {
 	// CommitteeKeyRequired makes every new round one whose public key a
 	// counting-committee user must set (serve --committee-key-required).
 	CommitteeKeyRequired bool
+	// PasswordCost, for tests only, makes password hashes lighter than the
+	// server's (the zero Cost); sign-ins check each hash at its own cost.
+	PasswordCost auth.Cost
 }
 
 // New makes a Service over store and starts its ballot writer; Close stops it.
@@ -57,7 +60,8 @@ func New(store *storage.Store, opt Options) *Service {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), committeeKey: opt.CommitteeKeyRequired}
+	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), committeeKey: opt.CommitteeKeyRequired,
+		password: opt.PasswordCost}
 	s.metrics.watchDisk(store)
 	s.intake = intake.New(store, intake.Options{Now: opt.Now, Log: opt.Log, QueueSize: opt.QueueSize,
 		MaxPerCommit: opt.MaxPerCommit, Fault: opt.Fault, Registry: s.metrics.Registry})

@@ -13,10 +13,6 @@ import (
 // (auth.MaxHashing at a time) before it is answered busy.
 const SignInWait = 5 * time.Second
 
-// decoyHash is checked for unknown and disabled users, so timing tells
-// nothing about which names exist.
-const decoyHash = "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
-
 // SignIn checks a user's password and opens a console session; it returns
 // the session's cookie value. The password is checked outside any
 // transaction: hashing takes a tenth of a second and may wait its turn.
@@ -27,7 +23,7 @@ func (s *Service) SignIn(name, password string) (string, error) {
 		u, err = tx.User(name)
 		return err
 	})
-	hash := decoyHash
+	hash := s.password.Decoy()
 	if err == nil && !u.Disabled {
 		hash = u.PasswordHash
 	}
@@ -104,7 +100,7 @@ func (s *Service) ChangePassword(p auth.Principal, old, new string) error {
 	if !auth.CheckPassword(stored, old) {
 		return apperr.Field("old_password", "signin.wrong_password")
 	}
-	hash := auth.HashPassword(new)
+	hash := s.password.Hash(new)
 	return s.update(p, "user.password", func(tx *storage.Tx) (any, error) {
 		u, err := tx.User(p.Name)
 		if err != nil {

@@ -4,7 +4,7 @@ import "time"
 
 // Settle does the housekeeping that committed changes still owe — forget
 // the code keys of counted rounds, compact the file — as the server does
-// at start (SPEC §3.9).
+// at start (docs/design.md §3.9).
 func (s *Service) Settle() error { return s.store.Settle() }
 
 // settle is Settle after a change: a failure is logged, never the

@@ -63,19 +63,23 @@ func scope(p auth.Principal, tree *tally.Tree, unit string) (string, error) {
 	return unit, nil
 }
 
-// Tally is the tally of a subtree as p may see it, readable while the
-// transaction that made it lasts.
-type Tally struct {
+// SubtreeTally is the counted tally of a subtree as p may see it, which its
+// views and exports are made from.
+type SubtreeTally struct {
 	Counted  *tally.Counted
 	Round    *rounds.Round
 	Unit     string
 	UnitName string
 }
 
-// WithTally runs fn with the tally of unit inside one read transaction, so
-// files are written straight from storage with flat memory.
-func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*Tally) error) error {
-	return s.store.View(func(tx *storage.Tx) error {
+// Tally returns the tally of unit as p may see it (sealed before
+// counting). The tree, the forms and what to withhold are read at once;
+// each target's figures as a view or an export walks to it, in a short
+// read transaction of its own (storage.Store.CountedSource), so files are
+// written straight from storage with flat memory, at any pace.
+func (s *Service) Tally(p auth.Principal, rid, unit string) (*SubtreeTally, error) {
+	var t *SubtreeTally
+	err := s.store.View(func(tx *storage.Tx) error {
 		r, c, err := s.counted(tx, rid)
 		if err != nil {
 			return err
@@ -83,20 +87,26 @@ func (s *Service) WithTally(p auth.Principal, rid, unit string, fn func(*Tally) 
 		if unit, err = scope(p, c.Tree, unit); err != nil {
 			return err
 		}
-		t := &Tally{Counted: c, Round: r, Unit: unit}
+		if c.Published != nil {
+			c.Published = s.store.PublishedSource(rid)
+		} else {
+			c.Source = s.store.CountedSource(rid)
+		}
+		t = &SubtreeTally{Counted: c, Round: r, Unit: unit}
 		if u := c.Tree.Unit(unit); u != nil {
 			t.UnitName = u.Name
 		}
-		return fn(t)
+		return nil
 	})
+	return t, err
 }
 
-// Tally returns the published tally of unit in memory.
-func (s *Service) Tally(p auth.Principal, rid, unit string) (*tally.View, error) {
-	var v *tally.View
-	err := s.WithTally(p, rid, unit, func(t *Tally) (err error) {
-		v, err = t.Counted.View(rid, t.Unit)
-		return err
-	})
-	return v, err
+// TallyView is the tally of unit as p may see it, as one view: its
+// targets and roll-ups decoded (the API's JSON; tests compare them).
+func (s *Service) TallyView(p auth.Principal, rid, unit string) (*tally.View, error) {
+	t, err := s.Tally(p, rid, unit)
+	if err != nil {
+		return nil, err
+	}
+	return t.Counted.View(rid, t.Unit)
 }

@@ -73,9 +73,9 @@ func (s *Service) SearchUnits(p auth.Principal, rid, q string, find Find, limit 
 		case FindTargets:
 			return u.IsTarget()
 		case FindDeciding:
-			return IsDeciding(tree, u.ID)
+			return tree.Decides(u.ID)
 		case FindSheet:
-			return u.IsTarget() || IsDeciding(tree, u.ID)
+			return u.IsTarget() || tree.Decides(u.ID)
 		}
 		return true
 	}
@@ -88,16 +88,6 @@ func (s *Service) SearchUnits(p auth.Principal, rid, q string, find Find, limit 
 		}
 	}
 	return hits, n, nil
-}
-
-// IsDeciding reports whether targets lie right below id: id rates them.
-func IsDeciding(tree *tally.Tree, id string) bool {
-	for _, ch := range tree.Children(id) {
-		if ch.IsTarget() {
-			return true
-		}
-	}
-	return false
 }
 
 // UnitName is the name of unit id in the newest round that has it (unit

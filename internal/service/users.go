@@ -16,7 +16,7 @@ func (s *Service) Bootstrap() (password, token string, created bool, err error) 
 	}
 	// Hashing takes a tenth of a second: never inside a transaction.
 	password = auth.NewPassword()
-	hash := auth.HashPassword(password)
+	hash := s.password.Hash(password)
 	err = s.update(System, "bootstrap", func(tx *storage.Tx) (any, error) {
 		if tx.HasUsers() {
 			return nil, errNothing
@@ -63,7 +63,7 @@ func (s *Service) AddUser(p auth.Principal, in auth.NewUser) (password string, e
 		return "", err
 	}
 	password = auth.NewPassword()
-	hash := auth.HashPassword(password)
+	hash := s.password.Hash(password)
 	err = s.update(p, "user.add", func(tx *storage.Tx) (any, error) {
 		if _, err := tx.User(in.Name); err == nil {
 			return nil, apperr.Field("name", "user.exists", in.Name)
@@ -128,7 +128,7 @@ func (s *Service) Users() ([]auth.User, error) {
 // the user's sessions and tokens stop working.
 func (s *Service) ResetPassword(p auth.Principal, name string) (string, error) {
 	password := auth.NewPassword()
-	hash := auth.HashPassword(password)
+	hash := s.password.Hash(password)
 	err := s.update(p, "user.reset", func(tx *storage.Tx) (any, error) {
 		u, err := tx.User(name)
 		if err != nil {

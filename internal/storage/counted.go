@@ -137,3 +137,25 @@ type countedSource struct {
 
 func (s countedSource) Target(id string) (*tally.Target, error) { return s.tx.CountedTarget(s.rid, id) }
 func (s countedSource) Comments(id string) ([]string, error)    { return s.tx.Comments(s.rid, id) }
+
+// CountedSource reads a counted round's targets and comments on demand,
+// each in a short read transaction of its own. A counted round's figures
+// never change, so a view read this way is the same as one read in a
+// single transaction, and a file written from it at any pace (a download
+// to a slow client) holds no transaction open meanwhile.
+func (s *Store) CountedSource(rid string) tally.Source { return storeSource{s, rid} }
+
+type storeSource struct {
+	s   *Store
+	rid string
+}
+
+func (s storeSource) Target(id string) (t *tally.Target, err error) {
+	err = s.s.View(func(tx *Tx) error { t, err = tx.CountedTarget(s.rid, id); return err })
+	return t, err
+}
+
+func (s storeSource) Comments(id string) (list []string, err error) {
+	err = s.s.View(func(tx *Tx) error { list, err = tx.Comments(s.rid, id); return err })
+	return list, err
+}

@@ -7,8 +7,8 @@ import (
 	"hash"
 )
 
-// The parts of a round that audited digests cover (SPEC §3.10): what is
-// anchored when a round closes (its sealed records), when it is counted
+// The parts of a round that audited digests cover (docs/design.md §3.10): what
+// is anchored when a round closes (its sealed records), when it is counted
 // (aggregates, comments, receipts, the withholding decision) and at every
 // rating change (ratings, caps, final reports).
 type parts struct{ buckets, keys [][]byte }

@@ -19,7 +19,7 @@ import (
 	"ballot/internal/storage"
 )
 
-// The linker is the attack of SPEC §3 on one raw copy of the database
+// The linker is the attack of docs/design.md §4 on one raw copy of the database
 // taken while a round is open: bbolt writes changed pages to new places and
 // leaves the previous versions in free pages, so comparing the stale
 // versions of the leaves with the live ones shows which code record the

@@ -11,12 +11,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Owed is housekeeping that committed changes still owe: forgetting the
-// code keys of counted rounds and compacting the file, so that what they
-// erased does not linger in its free pages (SPEC §3.9). It is recorded in
-// the same transaction as the change and done by Settle — after the
-// commit, and again at every start until it has succeeded — so a crash in
-// between leaves the erasure owed, never forgotten.
+// Owed is housekeeping that committed changes still owe: forgetting the code
+// keys of counted rounds and compacting the file, so that what they erased does
+// not linger in its free pages (docs/design.md §3.9). It is recorded in the
+// same transaction as the change and done by Settle — after the commit, and
+// again at every start until it has succeeded — so a crash in between leaves
+// the erasure owed, never forgotten.
 type Owed struct {
 	Why        []string `json:"why"`
 	ForgetKeys []string `json:"forget_keys,omitempty"`
@@ -106,12 +106,12 @@ func (s *Store) Settle() error {
 	})
 }
 
-// Compact rewrites the database into a fresh file without its free pages,
-// so erased data does not linger (SPEC §3.9), and swaps it in. Every other
-// transaction waits meanwhile. The new file is opened (and so locked)
-// before it is renamed over the old one, which stays open until the swap:
-// the database is usable and locked throughout, and a failure at any step
-// leaves the old one in use.
+// Compact rewrites the database into a fresh file without its free pages, so
+// erased data does not linger (docs/design.md §3.9), and swaps it in. Every
+// other transaction waits meanwhile. The new file is opened (and so locked)
+// before it is renamed over the old one, which stays open until the swap: the
+// database is usable and locked throughout, and a failure at any step leaves
+// the old one in use.
 func (s *Store) Compact() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

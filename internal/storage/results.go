@@ -340,3 +340,23 @@ func digestBucket(h hash.Hash, b *bolt.Bucket) error {
 		return err
 	})
 }
+
+// PublishedSource reads a parent round's figures on demand, each in a
+// short read transaction of its own, as CountedSource does for a counted
+// round (stored figures never change).
+func (s *Store) PublishedSource(rid string) tally.Published { return storePublished{s, rid} }
+
+type storePublished struct {
+	s   *Store
+	rid string
+}
+
+func (p storePublished) Target(id string) (f *tally.Figures, err error) {
+	err = p.s.View(func(tx *Tx) error { f, err = tx.PublishedSource(p.rid).Target(id); return err })
+	return f, err
+}
+
+func (p storePublished) Rollup(unit, form string) (f *tally.Figures, err error) {
+	err = p.s.View(func(tx *Tx) error { f, err = tx.PublishedSource(p.rid).Rollup(unit, form); return err })
+	return f, err
+}

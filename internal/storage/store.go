@@ -1,7 +1,6 @@
-// Package storage keeps the service's data in one bbolt file. It is the only
-// package that knows bbolt, buckets and keys. Callers compose domain checks
-// and writes inside one transaction through Tx, so every change and its
-// audit entry commit together or not at all.
+// Package storage keeps everything in one bbolt file and is the only package
+// that knows bbolt, buckets and keys; callers compose checks and writes in
+// one transaction (Tx), so a change and its audit entry commit together.
 package storage
 
 import (

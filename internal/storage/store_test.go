@@ -28,6 +28,7 @@ func openStore(t *testing.T) (*storage.Store, string) {
 // TestCompactLeavesNoErasedBytes: data written, then erased, is still in the
 // file's free pages (bbolt does not overwrite them); after Compact it is not.
 func TestCompactLeavesNoErasedBytes(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t)
 	secret := "BÍ-MẬT-" + strings.Repeat("x", 100)
 	var rid string
@@ -83,6 +84,7 @@ func TestCompactLeavesNoErasedBytes(t *testing.T) {
 }
 
 func TestSecondOpenFailsAtOnce(t *testing.T) {
+	t.Parallel()
 	_, path := openStore(t)
 	start := time.Now()
 	_, err := storage.Open(path, storage.Options{})
@@ -98,6 +100,7 @@ func TestSecondOpenFailsAtOnce(t *testing.T) {
 // is still locked against a second process and the store still works; a
 // compaction that cannot start leaves the store as it was.
 func TestCompactKeepsTheDatabaseLockedAndUsable(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t)
 	if err := s.Compact(); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
-// Package tally turns opened ballots into counted aggregates per target —
-// option counts, score statistics, bands — and (in later views) into the
-// tallies and roll-ups that authorities read. Individual ballots never
-// leave counting: only these aggregates are stored.
+// Package tally is what counting publishes over a round's tree: aggregates
+// per target, roll-ups, the one decision of what to withhold, and the views
+// every export reads. Individual ballots never reach it.
 package tally
 
 import (

@@ -6,8 +6,8 @@ import (
 )
 
 // Percents splits 100.00 among counts by the largest-remainder method, in
-// hundredths, so the parts of one whole sum to exactly 100.00 (SPEC §5.1).
-// With a total of zero every part is 0.00.
+// hundredths, so the parts of one whole sum to exactly 100.00 (docs/design.md
+// §5.3). With a total of zero every part is 0.00.
 func Percents(counts []int) []string {
 	total := 0
 	for _, c := range counts {

@@ -15,6 +15,7 @@ func hundredths(s string) int {
 }
 
 func TestPercentsSumToExactly100(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 20000; i++ {
 		counts := make([]int, 1+r.IntN(8))
@@ -47,6 +48,7 @@ func TestPercentsSumToExactly100(t *testing.T) {
 }
 
 func TestRatioRoundsHalfUp(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		n, d int64
 		want string

@@ -13,6 +13,7 @@ import (
 // published — it is shown only when every score question is published and
 // answered by every ballot.
 func TestASummaryPublishesTheMeanTotalOnlyWhenItIsTheSumOfPublishedMeans(t *testing.T) {
+	t.Parallel()
 	f, _ := forms.Template("diem-100")
 	scores := []map[string]int{
 		{"s1": 18, "s2": 18, "s3": 9, "s4": 38, "s5": 9}, // 92

@@ -170,6 +170,7 @@ func equal(a, b []int) bool {
 // trees; every published count, percent, mean and roll-up equals the truth,
 // and percents sum to 100.00.
 func TestTalliesEqualTheTruth(t *testing.T) {
+	t.Parallel()
 	for seed := uint64(1); seed <= 40; seed++ {
 		r := rand.New(rand.NewPCG(seed, 7))
 		w := randomWorld(r, 0.2)
@@ -428,6 +429,7 @@ func inRowSpace(basis [][]float64, x, n int) bool {
 // it, the same checker finds withheld figures that the published ones
 // reveal.
 func TestNoWithheldFigureCanBeDerived(t *testing.T) {
+	t.Parallel()
 	exposedWithout, withheldCells, publishedRollups := 0, 0, 0
 	for seed := uint64(1); seed <= 60; seed++ {
 		r := rand.New(rand.NewPCG(seed, 11))

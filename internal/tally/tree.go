@@ -75,6 +75,36 @@ func (t *Tree) Within(id, scope string) bool {
 	return false
 }
 
+// Decides reports whether targets lie right below id: id is their deciding
+// unit, the one that rates them.
+func (t *Tree) Decides(id string) bool {
+	for _, ch := range t.Children(id) {
+		if ch.IsTarget() {
+			return true
+		}
+	}
+	return false
+}
+
+// TargetChoices lists the kinds and the groups of the targets in the
+// subtree of id, sorted, for a selection of targets to pick from.
+func (t *Tree) TargetChoices(id string) (kinds, groups []string) {
+	t.Walk(id, func(u *rounds.Unit) {
+		if !u.IsTarget() {
+			return
+		}
+		if !slices.Contains(kinds, u.Kind) {
+			kinds = append(kinds, u.Kind)
+		}
+		if u.Group != "" && !slices.Contains(groups, u.Group) {
+			groups = append(groups, u.Group)
+		}
+	})
+	slices.Sort(kinds)
+	slices.Sort(groups)
+	return kinds, groups
+}
+
 // postOrder lists every unit, children before parents.
 func (t *Tree) postOrder() []string {
 	out := make([]string, 0, len(t.units))

@@ -7,8 +7,8 @@ import (
 )
 
 // Withheld is the decision, made once at counting, of which figures are
-// withheld (SPEC §3.6). Keys name a target's or a roll-up's question; every
-// view and export reads the same decision.
+// withheld (docs/design.md §3.6). Keys name a target's or a roll-up's question;
+// every view and export reads the same decision.
 type Withheld map[string]bool
 
 // TargetKey names a target's question.

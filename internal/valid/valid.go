@@ -1,6 +1,6 @@
-// Package valid checks input at the edge: struct tags through
-// go-playground/validator, reported as apperr Invalid errors that name the
-// field by its JSON name, with a message in the user's language.
+// Package valid checks input at the edge: strict JSON and struct tags
+// (go-playground/validator), refused as apperr Invalid errors that name the
+// field by its JSON name, in the user's language.
 package valid
 
 import (

@@ -1,7 +1,7 @@
-// Command bench is the performance harness of SPEC §6. From one command it
-// builds the server, seeds the "province" scenario (978 targets, 61,567
-// codes) and prints the P1–P6 table, each figure next to a baseline
-// measured in the same run on the same machine:
+// Command bench is the performance harness of docs/design.md §6. From one
+// command it builds the server, seeds the "province" scenario (978 targets,
+// 61,567 codes) and prints the rows P1–P6 and P8, each figure next to a
+// baseline measured in the same run on the same machine:
 //
 //	go run ./scripts/bench                  # all rows, about 12 minutes
 //	go run ./scripts/bench -only P1,P4,P5   # some rows

@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// weight is what a participant's phone downloads (SPEC §6 P5).
+// weight is what a participant's phone downloads (docs/design.md §6, P5).
 type weight struct {
 	body, wire int // bytes of bodies; of whole responses with headers
 	requests   int

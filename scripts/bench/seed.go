@@ -11,7 +11,7 @@ import (
 	"ballot/internal/seal"
 )
 
-// Scenario "province" of SPEC §6: 978 targets (957 grassroots, 21
+// Scenario "province" of docs/design.md §6: 978 targets (957 grassroots, 21
 // district-level) and 61,567 codes — 62 per grassroots organization, 106 per
 // district-level collective, the rest to the last district.
 const (
@@ -44,7 +44,7 @@ func seedProvince(s *server) ([]vote, error) {
 			return nil, err
 		}
 	}
-	units, err := rounds.ParseCSV(demo.ProvinceCSV)
+	units, err := rounds.ParseUnitsCSV(demo.ProvinceCSV)
 	if err != nil {
 		return nil, err
 	}
