@@ -38,7 +38,15 @@ type Receipt struct {
 // Submit checks, seals and stores a submission: the code is consumed in the
 // same synced transaction that stores one ballot per target (docs/design.md
 // §3.1). A replay of the accepted submission_id gets the same receipt (§3.2).
-func (in *Intake) Submit(sub Submission) (Receipt, error) {
+func (in *Intake) Submit(sub Submission) (Receipt, error) { return in.SubmitLookedUp(sub, nil) }
+
+// SubmitLookedUp is Submit that calls lookedUp, if set, once the code is
+// known to be an unused code of a round — before the ballots are sealed and
+// wait for the writer's commit. A guessing throttle then holds a client's
+// try only while its code is looked up, not while the commit is synced
+// (docs/design.md §3.11): one address with many phones behind it is not
+// held to the throttle's tries in flight for its whole submissions.
+func (in *Intake) SubmitLookedUp(sub Submission, lookedUp func()) (Receipt, error) {
 	digits, err := codes.Normalize(sub.Code)
 	if err != nil {
 		in.count("mistyped")
@@ -60,6 +68,9 @@ func (in *Intake) Submit(sub Submission) (Receipt, error) {
 		return Receipt{}, apperr.New(apperr.AccessCodeUnknown, "code.unknown")
 	case codes.Used:
 		return in.usedAnswer(f.record, subHash)
+	}
+	if lookedUp != nil {
+		lookedUp()
 	}
 	if err := f.round.AcceptsBallots(in.now()); err != nil {
 		in.count(string(apperr.CodeOf(err)))

@@ -16,8 +16,8 @@ func (s *Server) submitBallots(c *fiber.Ctx) error {
 		return err
 	}
 	var r intake.Receipt
-	err := s.guarded(s.client(c), func() (err error) {
-		r, err = s.svc.Submit(in)
+	err := s.guarded(s.client(c), func(lookedUp func()) (err error) {
+		r, err = s.svc.SubmitLookedUp(in, lookedUp)
 		return err
 	})
 	if err != nil {

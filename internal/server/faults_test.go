@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"ballot/internal/codes"
 	"ballot/internal/seal"
@@ -222,5 +224,45 @@ func TestAFullQueueAnswersBusyAndStoresNothing(t *testing.T) {
 	}
 	if used := e.must(200, "GET", "/api/v1/rounds/"+rid+"/turnout", e.admin, nil).JSON["used"]; used != 3.0 {
 		t.Fatalf("used %v", used)
+	}
+}
+
+// TestManyPhonesBehindOneAddressSubmitTogether: 100 good codes posted at
+// once from one address all reach the writer's queue together and are
+// stored — a guessing try is given back once a code is found, not held
+// while its commit is synced (which bounded one address to 30 submissions
+// at a time, the throttle's limit).
+func TestManyPhonesBehindOneAddressSubmitTogether(t *testing.T) {
+	t.Parallel()
+	const n = 100
+	var queued sync.WaitGroup
+	queued.Add(n)
+	all := make(chan struct{})
+	go func() { queued.Wait(); close(all) }()
+	var counting atomic.Bool
+	e := newEnvWith(t, service.Options{Fault: func(s string) error {
+		if s == "queue" && counting.Load() {
+			queued.Done()
+			select {
+			case <-all:
+			case <-time.After(10 * time.Second):
+			}
+		}
+		return nil
+	}})
+	_, _, cs := e.openRound([]string{"c1"}, n)
+	url := e.listen() + "/api/v1/ballots"
+	counting.Store(true)
+	status := make(chan int, n)
+	for _, c := range cs {
+		go func(c string) {
+			st, _ := post(t, url, submission(c, newSID(), []string{"c1"}, ""))
+			status <- st
+		}(c)
+	}
+	for range n {
+		if st := <-status; st != 201 {
+			t.Fatalf("a good code from the shared address: status %d", st)
+		}
 	}
 }

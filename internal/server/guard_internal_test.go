@@ -33,7 +33,7 @@ func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.guarded("198.51.100.7", func() error {
+			s.guarded("198.51.100.7", func(func()) error {
 				looked.Add(1)
 				time.Sleep(100 * time.Millisecond)
 				return apperr.New(apperr.AccessCodeUnknown, "code.unknown")
@@ -43,6 +43,48 @@ func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 	wg.Wait()
 	if n := looked.Load(); n != 30 {
 		t.Fatalf("%d of 60 concurrent guesses looked up, limit 30", n)
+	}
+}
+
+// TestAGoodCodeGivesItsTryBackBeforeItsCommit: 100 submissions from one
+// address (phones behind one router) whose codes are good wait for their
+// commit together — none holds a guessing try meanwhile. (Held for the
+// whole submission, the tries in flight bounded one address to 30
+// submissions at a time, 13 per commit under load instead of 100.)
+func TestAGoodCodeGivesItsTryBackBeforeItsCommit(t *testing.T) {
+	t.Parallel()
+	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := service.New(store, service.Options{})
+	defer svc.Close()
+	s := New(svc, Config{GuessLimit: 30})
+	const n = 100
+	var committing sync.WaitGroup
+	committing.Add(n)
+	all := make(chan struct{})
+	go func() { committing.Wait(); close(all) }()
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			errs <- s.guarded("198.51.100.7", func(lookedUp func()) error {
+				lookedUp()
+				committing.Done()
+				select { // the commit waits for the others' lookups
+				case <-all:
+					return nil
+				case <-time.After(5 * time.Second):
+					return apperr.New(apperr.Busy, "busy")
+				}
+			})
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("a good code's submission: %v", err)
+		}
 	}
 }
 

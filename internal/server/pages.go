@@ -116,7 +116,7 @@ func (s *Server) enterCode(c *fiber.Ctx) error {
 		sent = ""
 	}
 	var b *intake.Ballot
-	err := s.guarded(s.client(c), func() (err error) {
+	err := s.guarded(s.client(c), func(func()) (err error) {
 		b, err = s.svc.Prepare(p.Code, sent)
 		return err
 	})
@@ -199,7 +199,7 @@ func (s *Server) submitBallot(c *fiber.Ctx) error {
 		p.SubmissionID = uuid.NewString()
 	}
 	var b *intake.Ballot
-	err := s.guarded(s.client(c), func() (err error) {
+	err := s.guarded(s.client(c), func(func()) (err error) {
 		b, err = s.svc.Prepare(p.Code, p.SubmissionID)
 		return err
 	})

@@ -258,13 +258,24 @@ func clientKey(ip string) string {
 }
 
 // guarded runs a participant's code lookup under the guessing throttle: an
-// unknown code is a failed try; any other outcome gives the try back.
-func (s *Server) guarded(ip string, fn func() error) error {
+// unknown code is a failed try; any other outcome gives the try back. fn
+// may give it back earlier, by calling lookedUp once its code is known to
+// be good (a submission then waits for its commit without holding a try).
+func (s *Server) guarded(ip string, fn func(lookedUp func()) error) error {
 	r, err := s.guesses.reserve(clientKey(ip))
 	if err != nil {
 		return err
 	}
-	err = fn()
+	ended := false
+	err = fn(func() {
+		if !ended {
+			ended = true
+			r.passed(false)
+		}
+	})
+	if ended {
+		return err
+	}
 	if apperr.Is(err, apperr.AccessCodeUnknown) {
 		r.failed()
 	} else {

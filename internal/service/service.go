@@ -88,6 +88,12 @@ func (s *Service) Prepare(code, submissionID string) (*intake.Ballot, error) {
 // Submit checks, seals and stores a participant's submission (see intake).
 func (s *Service) Submit(in intake.Submission) (intake.Receipt, error) { return s.intake.Submit(in) }
 
+// SubmitLookedUp is Submit telling lookedUp when the code has been found
+// unused (see intake).
+func (s *Service) SubmitLookedUp(in intake.Submission, lookedUp func()) (intake.Receipt, error) {
+	return s.intake.SubmitLookedUp(in, lookedUp)
+}
+
 // Metrics returns the service's metrics.
 func (s *Service) Metrics() *Metrics { return s.metrics }
 
