@@ -24,31 +24,26 @@ func TestRegisterKeyThroughTheCommandLine(t *testing.T) {
 	os.WriteFile(file, sr.File, 0o644)
 	os.WriteFile(file+".minisig", sr.Signature, 0o644)
 
-	parentDB := filepath.Join(dir, "parent.db")
-	svc, closeParent := resulttest.OpenAt(t, parentDB)
 	_, stranger, err := result.NewSigningKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrong := *child
-	wrong.PublicKey = stranger
-	parent := resulttest.NewParent(t, svc, 2026, "tw", &wrong)
-	closeParent()
+	parentDB, prid := parentOver(t, dir, child, stranger)
 
-	if _, errOut, code := runBinary(t, "import-result", "--db", parentDB, "--round", parent.ID, "--file", file); code == 0 || !strings.Contains(errOut, "registered for no unit") {
+	if _, errOut, code := runBinary(t, "import-result", "--db", parentDB, "--round", prid, "--file", file); code == 0 || !strings.Contains(errOut, "registered for no unit") {
 		t.Fatalf("import under a wrong key: exit %d %s", code, errOut)
 	}
 	for _, bad := range [][]string{{"--unit", "hg", "--public-key", "RWnot-a-key"}, {"--unit", "tw", "--public-key", child.PublicKey}} {
-		args := append([]string{"register-key", "--db", parentDB, "--round", parent.ID}, bad...)
+		args := append([]string{"register-key", "--db", parentDB, "--round", prid}, bad...)
 		if out, errOut, code := runBinary(t, args...); code == 0 || errOut == "" {
 			t.Fatalf("register-key %v: exit %d %s%s", bad, code, out, errOut)
 		}
 	}
-	out, errOut, code := runBinary(t, "register-key", "--db", parentDB, "--round", parent.ID, "--unit", "hg", "--public-key", child.PublicKey)
+	out, errOut, code := runBinary(t, "register-key", "--db", parentDB, "--round", prid, "--unit", "hg", "--public-key", child.PublicKey)
 	if code != 0 || !strings.Contains(out, "for hg") {
 		t.Fatalf("register-key: exit %d %s%s", code, out, errOut)
 	}
-	if out, errOut, code := runBinary(t, "import-result", "--db", parentDB, "--round", parent.ID, "--file", file); code != 0 || !strings.Contains(out, "imported the result of hg") {
+	if out, errOut, code := runBinary(t, "import-result", "--db", parentDB, "--round", prid, "--file", file); code != 0 || !strings.Contains(out, "imported the result of hg") {
 		t.Fatalf("import after the key was registered: exit %d %s%s", code, out, errOut)
 	}
 }
