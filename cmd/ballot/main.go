@@ -1,6 +1,8 @@
 // Command ballot is the whole service in one binary: serve and demo, keygen,
 // the offline tools (user, token, check, count, tally, report, minutes,
-// documents, backup, restore) and version; `ballot help CMD` shows one.
+// documents, backup, restore), a federation's signed results
+// (export-result, import-result, register-key) and version; `ballot help
+// CMD` shows one.
 package main
 
 import (

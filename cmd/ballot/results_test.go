@@ -24,6 +24,20 @@ func minisignTool(t *testing.T) string {
 	return path
 }
 
+// parentOver makes, in a database of its own in dir, a parent round over
+// child with publicKey registered for the child's root, and closes the
+// database for the binary: its path and the round's id.
+func parentOver(t *testing.T, dir string, child *resulttest.Child, publicKey string) (string, string) {
+	t.Helper()
+	path := filepath.Join(dir, "parent.db")
+	svc, done := resulttest.OpenAt(t, path)
+	c := *child
+	c.PublicKey = publicKey
+	parent := resulttest.NewParent(t, svc, 2026, "tw", &c)
+	done()
+	return path, parent.ID
+}
+
 // TestSignedResultsThroughTheCommandLine: a child's signing key from
 // keygen --sign (mode 0600, never written over), its export-result
 // verified by Debian's minisign (and a changed copy refused by it), the
@@ -78,26 +92,21 @@ func TestSignedResultsThroughTheCommandLine(t *testing.T) {
 		t.Fatalf("minisign verified a changed file: %s", got)
 	}
 
-	parentDB := filepath.Join(dir, "parent.db")
-	svc, closeParent := resulttest.OpenAt(t, parentDB)
-	other := *child
-	other.PublicKey = public
-	parent := resulttest.NewParent(t, svc, 2026, "tw", &other)
-	closeParent()
-	if _, errOut, code := runBinary(t, "import-result", "--db", parentDB, "--round", parent.ID, "--file", changed); code == 0 || !strings.Contains(errOut, "does not match") {
+	parentDB, prid := parentOver(t, dir, child, public)
+	if _, errOut, code := runBinary(t, "import-result", "--db", parentDB, "--round", prid, "--file", changed); code == 0 || !strings.Contains(errOut, "does not match") {
 		t.Fatalf("import of a changed file: exit %d %s", code, errOut)
 	}
-	out, errOut, code = runBinary(t, "import-result", "--db", parentDB, "--round", parent.ID, "--file", file)
+	out, errOut, code = runBinary(t, "import-result", "--db", parentDB, "--round", prid, "--file", file)
 	if code != 0 || !strings.Contains(out, "imported the result of gl") {
 		t.Fatalf("import-result: exit %d %s%s", code, out, errOut)
 	}
-	if _, errOut, code := runBinary(t, "import-result", "--db", parentDB, "--round", parent.ID, "--file", file); code == 0 || !strings.Contains(errOut, "not newer") {
+	if _, errOut, code := runBinary(t, "import-result", "--db", parentDB, "--round", prid, "--file", file); code == 0 || !strings.Contains(errOut, "not newer") {
 		t.Fatalf("a replay: exit %d %s", code, errOut)
 	}
 	if out, errOut, code := runBinary(t, "check", "--db", parentDB); code != 0 {
 		t.Fatalf("check of the parent: %s%s", out, errOut)
 	}
-	out, errOut, code = runBinary(t, "report", "--db", parentDB, "--round", parent.ID, "--format", "csv", "--compare", "none")
+	out, errOut, code = runBinary(t, "report", "--db", parentDB, "--round", prid, "--format", "csv", "--compare", "none")
 	if code != 0 || !strings.Contains(out, "gl") {
 		t.Fatalf("report of the parent: exit %d %s%s", code, out, errOut)
 	}

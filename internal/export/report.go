@@ -199,6 +199,9 @@ func newReportDoc(rep *report.Report, lang i18n.Lang, m Meta) *reportDoc {
 	if rep.Final {
 		d.Sub += " — " + i18n.M("report.final").In(lang)
 	}
+	if len(rep.Pending) > 0 {
+		d.Sub += " — " + i18n.M("report.pending", len(rep.Pending), unitNames(rep.Pending)).In(lang)
+	}
 	if c := rep.Compared; c != nil {
 		d.Before, d.Now = i18n.M("report.year", c.Year).In(lang), i18n.M("report.year", m.Year).In(lang)
 		d.Since = i18n.M("summary.since_year", c.Year).In(lang)

@@ -3,6 +3,7 @@ package report
 import (
 	"sort"
 
+	"ballot/internal/rounds"
 	"ballot/internal/tally"
 )
 
@@ -109,6 +110,11 @@ func Combine(tree *tally.Tree, parts map[string]Part, round, unit, kind string, 
 		return out
 	}
 	rep := &Report{Row: row(unit, kind), Round: round, Children: children(kind), Quota: []Quota{}, Sections: []Section{}, Final: final}
+	tree.Walk(unit, func(u *rounds.Unit) {
+		if _, in := parts[u.ID]; !in && len(tree.Children(u.ID)) == 0 {
+			rep.Pending = append(rep.Pending, UnitRef{ID: u.ID, Name: u.Name})
+		}
+	})
 	all := below(unit)
 	for _, p := range all {
 		rep.Quota = append(rep.Quota, p.part.Quota[kind]...)

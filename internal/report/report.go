@@ -53,6 +53,9 @@ type Report struct {
 	Quota    []Quota `json:"quota"`
 	Children []Row   `json:"children"`
 	Final    bool    `json:"final"`
+	// Pending are, in a parent round's report, the children below the unit
+	// whose result is not in yet: the figures leave them out.
+	Pending []UnitRef `json:"pending,omitempty"`
 	// Sections are the report of each kind of target in the subtree (the
 	// asked kind alone when one is asked), as provincial reports give
 	// them: each kind has its own figures, its own comparison with the year

@@ -1,6 +1,6 @@
-// Package rounds is a review round (đợt lấy phiếu): its state table (draft →
-// open → closed → counted, which change each allows), schedule and
-// documents' settings, its tree of units and its code batches, with checks.
+// Package rounds is a review round (đợt lấy phiếu): its state tables (draft →
+// open → closed → counted, which change each allows; a parent round's own),
+// schedule and documents' settings, its tree of units and its code batches.
 package rounds
 
 import (

@@ -78,21 +78,27 @@ func (s *Service) resultFile(tx *storage.Tx, p auth.Principal, rid, unit string)
 		Round: result.Round{ID: r.ID, Title: r.Title, Year: r.Year, MinGroupSize: r.MinGroupSize, Parent: r.Parent},
 		Forms: []result.Form{}, Units: []rounds.Unit{}, Caps: []report.Cap{}, Ratings: []result.Rating{},
 		Rollups: []tally.Figures{}, Targets: []tally.Figures{}}
+	c.Tree.Walk(unit, func(u *rounds.Unit) { f.Units = append(f.Units, *u) })
+	// The root stands alone, and is no target of the file even where it is
+	// one of the round (a district-level unit): its own figures and rating
+	// belong to the unit above it, as a unit's report covers the targets
+	// strictly below it.
+	f.Units[0].Parent, f.Units[0].Form = "", ""
 	used := map[string]bool{}
-	c.Tree.Walk(unit, func(u *rounds.Unit) {
-		f.Units = append(f.Units, *u)
+	for _, u := range f.Units {
 		if u.Form != "" {
 			used[u.Form] = true
 		}
-	})
-	f.Units[0].Parent = "" // the root stands alone
+	}
 	for id := range used {
 		fm := c.Forms[id]
 		f.Forms = append(f.Forms, result.Form{ID: fm.ID, Title: fm.Title, Version: fm.Version, Hash: fm.Hash})
 	}
 	sort.Slice(f.Forms, func(i, j int) bool { return f.Forms[i].ID < f.Forms[j].ID })
 	err = c.WalkFigures(unit, func(t *tally.Figures) error {
-		f.Targets = append(f.Targets, *t)
+		if t.Unit != unit {
+			f.Targets = append(f.Targets, *t)
+		}
 		return nil
 	}, func(rf *tally.Figures) error {
 		f.Rollups = append(f.Rollups, *rf)

@@ -1,6 +1,7 @@
 // Package tally is what counting publishes over a round's tree: aggregates
-// per target, roll-ups, the one decision of what to withhold, and the views
-// every export reads. Individual ballots never reach it.
+// per target, roll-ups, the one decision of what to withhold, a parent
+// round's sums of its children's published figures, and the views every
+// export reads. Individual ballots never reach it.
 package tally
 
 import (
