@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"ballot/internal/audit"
+	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/storage"
 )
@@ -29,6 +30,7 @@ type anchor struct {
 type anchors struct {
 	keys                     map[string]string // data key id (hex) → SHA-256 of its wrapped form
 	sealed, counted, ratings *anchor           // the latest of each
+	life                     life              // its changes of state and its public key
 }
 
 // digestDetail is the part of an audit detail that anchors a round.
@@ -39,6 +41,8 @@ type digestDetail struct {
 	Sealed  string `json:"sealed_sha256"`
 	Counted string `json:"counted_sha256"`
 	Ratings string `json:"ratings_sha256"`
+	Public  string `json:"public_key"`
+	Parent  bool   `json:"parent"`
 }
 
 // readAnchors reads the whole chain once and returns what it anchors, by
@@ -52,10 +56,11 @@ func readAnchors(tx *storage.Tx) (map[string]*anchors, error) {
 		}
 		a := out[d.Round]
 		if a == nil {
-			a = &anchors{keys: map[string]string{}}
+			a = newAnchors()
 			out[d.Round] = a
 		}
 		here := func(digest string) *anchor { return &anchor{digest: digest, seq: e.Seq, hash: e.Hash} }
+		a.life.add(e.Action, d)
 		switch {
 		case e.Action == "datakey.create" || e.Action == "datakey.register":
 			a.keys[d.Key] = d.Wrapped
@@ -84,8 +89,10 @@ func roundAnchors(tx *storage.Tx, rid string) (*anchors, error) {
 	if a := all[rid]; a != nil {
 		return a, nil
 	}
-	return &anchors{keys: map[string]string{}}, nil
+	return newAnchors(), nil
 }
+
+func newAnchors() *anchors { return &anchors{keys: map[string]string{}} }
 
 // trustedKeys returns the stored data keys of round rid that the chain
 // registers as they are stored (to o, if not nil), and how many sealed
@@ -123,7 +130,8 @@ func trustedKeys(tx *storage.Tx, rid string, a *anchors, o *seal.Opener) (foreig
 
 // checkAnchored compares what round rid holds now with what the chain
 // anchored of it, and describes each difference.
-func checkAnchored(tx *storage.Tx, rid string, state string, a *anchors) ([]string, error) {
+func checkAnchored(tx *storage.Tx, r *rounds.Round, a *anchors) ([]string, error) {
+	rid, state := r.ID, string(r.State)
 	var out []string
 	foreign, err := trustedKeys(tx, rid, a, nil)
 	if err != nil {
