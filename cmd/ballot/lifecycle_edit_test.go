@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -29,12 +34,13 @@ func editRoundRecord(t *testing.T, path, rid string, fn func(r map[string]any)) 
 
 // TestEditsOfARoundsLifeAreNamed: an insider who can write the file and
 // restart the server edits a round's own record rather than its ballots —
-// swaps its public key while it is open (the next server's data key is then
-// wrapped to the insider's key: every later ballot readable by them), opens
-// a closed round again to take more ballots and closes it again, makes a
-// counted round countable again, or marks a round a parent round (which
-// check used to verify as one, skipping its ballots' anchors). Each passed
-// `ballot check` before; each is named now, and counting refuses.
+// swaps its public key while it is open or before it opens (the server's
+// next data key was then wrapped to the insider's key: every later ballot
+// readable by them, none by the committee), opens a closed round again to
+// take more ballots and closes it again, makes a counted round countable
+// again, or marks a round a parent round (which check verified as one,
+// skipping its ballots' anchors). Each passed `ballot check` before; each is
+// named now, counting refuses, and no key is made for such a round.
 func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -66,29 +72,6 @@ func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte(kp.Private+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	restartAndVote := func(path string, code any) {
-		t.Helper()
-		s, err := crashloop.Start(binary, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Stop()
-		vote(s.URL, code)
-	}
-
-	// 1. the public key swapped while the round is open, the server
-	// restarted (its new data key is wrapped to the insider's key) and a
-	// ballot taken; then the key put back
-	rekeyed := copyDB(t, db)
-	mine, _ := seal.GenerateKeyPair()
-	editRoundRecord(t, rekeyed, "r1", func(r map[string]any) { r["public_key"] = mine.Public })
-	restartAndVote(rekeyed, cs[3])
-	mustFail(t, "its public key is not the one the audit chain recorded", "check", "--db", rekeyed)
-	editRoundRecord(t, rekeyed, "r1", func(r map[string]any) { r["public_key"] = kp.Public })
-	mustFail(t, "1 data keys were made for a public key other than the round's", "check", "--db", rekeyed)
-
-	// 2. a closed round opened again in the file, a ballot taken, closed
-	// again by the application (which anchors the new ballots anew)
 	closeRound := func(path string) {
 		t.Helper()
 		s, err := crashloop.Start(binary, path)
@@ -100,6 +83,54 @@ func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 			t.Fatalf("close: %d %v", st, r)
 		}
 	}
+	refusesToServe := func(path string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		out, _ := exec.CommandContext(ctx, binary, "serve", "--db", path, "--addr", "127.0.0.1:0").CombinedOutput()
+		if ctx.Err() != nil || !strings.Contains(string(out), "round r1 in the file differs from what the audit chain records") {
+			t.Fatalf("a server on a file whose open round was edited: %v %s", ctx.Err(), out)
+		}
+	}
+
+	// 1. the public key swapped while the round is open: the server's
+	// next data key would be wrapped to the insider's key, so the server
+	// refuses to start on the file, and check names it
+	rekeyed := copyDB(t, db)
+	mine, _ := seal.GenerateKeyPair()
+	editRoundRecord(t, rekeyed, "r1", func(r map[string]any) { r["public_key"] = mine.Public })
+	refusesToServe(rekeyed)
+	mustFail(t, "its public key is not the one the audit chain recorded", "check", "--db", rekeyed)
+
+	// 1b. the same before opening: the round is not opened
+	s2, err := crashloop.Start(binary, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u2 := s2.URL + "/api/v1/rounds"
+	api(t, "POST", u2, tok, map[string]any{"title": "Đợt hai", "year": 2026})
+	api(t, "POST", u2+"/r2/forms", tok, map[string]string{"template": "to-chuc-co-so-dang"})
+	api(t, "POST", u2+"/r2/units", tok, []map[string]string{{"id": "p", "name": "P", "kind": "province"},
+		{"id": "c", "name": "C", "parent": "p", "kind": "grassroots", "group": "xa", "form": "to-chuc-co-so-dang"}})
+	if st, r := api(t, "PUT", u2+"/r2/key", tok, map[string]string{"public_key": kp.Public}); st != 200 {
+		t.Fatalf("r2 key: %d %v", st, r)
+	}
+	s2.Stop()
+	draft := copyDB(t, db)
+	editRoundRecord(t, draft, "r2", func(r map[string]any) { r["public_key"] = mine.Public })
+	s3, err := crashloop.Start(binary, draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, r := api(t, "POST", s3.URL+"/api/v1/rounds/r2/open", tok, nil)
+	s3.Stop()
+	if st != 409 || !strings.Contains(fmt.Sprint(r), "r2") {
+		t.Fatalf("opening a round whose key was swapped in the file: %d %v", st, r)
+	}
+	mustFail(t, "its public key is not the one the audit chain recorded", "check", "--db", draft)
+
+	// 2. a closed round opened again in the file, to take more ballots:
+	// named, and no server starts on it
 	closeRound(db)
 	if out, errOut, code := runBinary(t, "check", "--db", db); code != 0 {
 		t.Fatalf("check of the honest file: %s%s", out, errOut)
@@ -107,10 +138,7 @@ func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 	reopened := copyDB(t, db)
 	editRoundRecord(t, reopened, "r1", func(r map[string]any) { r["state"] = "open"; delete(r, "closed_at") })
 	mustFail(t, "its state is open, but the audit chain leaves it closed", "check", "--db", reopened)
-	restartAndVote(reopened, cs[4])
-	closeRound(reopened)
-	mustFail(t, "the audit chain records it closed 2 times", "check", "--db", reopened)
-	mustFail(t, "differ from what the audit chain records", "count", "--db", reopened, "--round", "r1", "--key-file", keyFile)
+	refusesToServe(reopened)
 
 	// 3. a counted round made countable again
 	if out, errOut, code := runBinary(t, "count", "--db", db, "--round", "r1", "--key-file", keyFile); code != 0 {
@@ -119,6 +147,7 @@ func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 	recount := copyDB(t, db)
 	editRoundRecord(t, recount, "r1", func(r map[string]any) { r["state"] = "closed"; delete(r, "counted_at") })
 	mustFail(t, "its state is closed, but the audit chain leaves it counted", "check", "--db", recount)
+	mustFail(t, "differ from what the audit chain records", "count", "--db", recount, "--round", "r1", "--key-file", keyFile)
 
 	// 4. a round marked a parent round, whose check skipped its ballots
 	parent := copyDB(t, db)

@@ -99,39 +99,9 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	// 1. every grades record replaced by a forged ballot under the
 	// attacker's own data key, wrapped to the round's public key
 	forged := copyDB(t, db)
-	recipient, _ := seal.ParseRecipient(kp.Public)
-	mine, _ := seal.NewDataKey(recipient)
-	f, _ := forms.Template("to-chuc-co-so-dang")
-	good := ballots.Grades{Target: "c", Choices: map[string]string{"level": "htxs"}}
-	for _, q := range f.Questions {
-		if q.Type == forms.Choice && q.ID != "level" {
-			good.Choices[q.ID] = "xuat_sac"
-		}
-	}
-	editRound(t, forged, "r1", func(rb *bolt.Bucket) error {
-		if err := rb.Bucket([]byte("datakeys")).Put(mine.ID[:], mine.Wrapped); err != nil {
-			return err
-		}
-		g := rb.Bucket([]byte("grades"))
-		var keys [][]byte
-		size := 0
-		g.ForEach(func(k, v []byte) error {
-			keys, size = append(keys, append([]byte(nil), k...)), len(v)-seal.Overhead // one size per round
-			return nil
-		})
-		for _, k := range keys {
-			v, err := mine.Seal(ballots.EncodeGrades(good), ballots.AAD("r1", []byte("grades")), size)
-			if err != nil {
-				return err
-			}
-			if err := g.Put(k, v); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	mine := forgeBallots(t, forged, kp.Public)
 	mustFail(t, "never registered", "check", "--db", forged)
-	mustFail(t, "never made", "count", "--db", forged, "--round", "r1", "--key-file", keyFile)
+	mustFail(t, "6 sealed ballot records are under a data key this server never made", "count", "--db", forged, "--round", "r1", "--key-file", keyFile)
 
 	// the same forgery with the whole audit chain rewritten to register
 	// the attacker's key and anchor the forged ballots: only the anchor
@@ -207,6 +177,45 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	unlocked := copyDB(t, db)
 	editRound(t, unlocked, "r1", func(rb *bolt.Bucket) error { return rb.Bucket([]byte("finals")).Delete([]byte("p")) })
 	mustFail(t, "ratings, caps and final reports: differs", "check", "--db", unlocked)
+}
+
+// forgeBallots replaces every grades record of round r1 in the file at path
+// by a ballot for xuat_sac/htxs sealed under a data key of the attacker's
+// own, wrapped to the round's public key and stored beside the round's.
+func forgeBallots(t *testing.T, path, publicKey string) *seal.DataKey {
+	t.Helper()
+	recipient, _ := seal.ParseRecipient(publicKey)
+	mine, _ := seal.NewDataKey(recipient)
+	f, _ := forms.Template("to-chuc-co-so-dang")
+	good := ballots.Grades{Target: "c", Choices: map[string]string{"level": "htxs"}}
+	for _, q := range f.Questions {
+		if q.Type == forms.Choice && q.ID != "level" {
+			good.Choices[q.ID] = "xuat_sac"
+		}
+	}
+	editRound(t, path, "r1", func(rb *bolt.Bucket) error {
+		if err := rb.Bucket([]byte("datakeys")).Put(mine.ID[:], mine.Wrapped); err != nil {
+			return err
+		}
+		g := rb.Bucket([]byte("grades"))
+		var keys [][]byte
+		size := 0
+		g.ForEach(func(k, v []byte) error {
+			keys, size = append(keys, append([]byte(nil), k...)), len(v)-seal.Overhead // one size per round
+			return nil
+		})
+		for _, k := range keys {
+			v, err := mine.Seal(ballots.EncodeGrades(good), ballots.AAD("r1", []byte("grades")), size)
+			if err != nil {
+				return err
+			}
+			if err := g.Put(k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return mine
 }
 
 // rewriteChain is the attacker who also rewrites the audit chain: it

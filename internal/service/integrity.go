@@ -28,9 +28,10 @@ type anchor struct {
 
 // anchors is what the chain records of one round.
 type anchors struct {
-	keys                     map[string]string // data key id (hex) → SHA-256 of its wrapped form
-	sealed, counted, ratings *anchor           // the latest of each
-	life                     life              // its changes of state and its public key
+	keys            map[string]string // data key id (hex) → SHA-256 of its wrapped form
+	sealed, counted *anchor           // the first of each: closing's, counting's
+	ratings         *anchor           // the latest
+	life            life              // its changes of state and its public key
 }
 
 // digestDetail is the part of an audit detail that anchors a round.
@@ -61,19 +62,28 @@ func readAnchors(tx *storage.Tx) (map[string]*anchors, error) {
 		}
 		here := func(digest string) *anchor { return &anchor{digest: digest, seq: e.Seq, hash: e.Hash} }
 		a.life.add(e.Action, d)
-		switch {
-		case e.Action == "datakey.create" || e.Action == "datakey.register":
-			a.keys[d.Key] = d.Wrapped
-		default:
-			if d.Sealed != "" {
-				a.sealed = here(d.Sealed)
+		switch e.Action {
+		case "datakey.create", "datakey.register":
+			// No key is made once a round has closed: one registered
+			// after is an entry appended to the chain by someone else.
+			if a.sealed == nil {
+				a.keys[d.Key] = d.Wrapped
 			}
-			if d.Counted != "" {
-				a.counted = here(d.Counted)
-			}
-			if d.Ratings != "" {
-				a.ratings = here(d.Ratings)
-			}
+			return true, nil
+		}
+		// The ballots are anchored once, at closing, and what counting
+		// stored once, at counting (or by the migration that first
+		// anchored an older file): a later entry claiming either was
+		// appended by someone else, and the hash kept at closing still
+		// pins the first.
+		if d.Sealed != "" && a.sealed == nil && (e.Action == "round.close" || e.Action == "digest.record") {
+			a.sealed = here(d.Sealed)
+		}
+		if d.Counted != "" && a.counted == nil && (e.Action == "round.count" || e.Action == "digest.record") {
+			a.counted = here(d.Counted)
+		}
+		if d.Ratings != "" {
+			a.ratings = here(d.Ratings)
 		}
 		return true, nil
 	})

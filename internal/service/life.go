@@ -2,26 +2,25 @@ package service
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
+	"ballot/internal/apperr"
 	"ballot/internal/rounds"
+	"ballot/internal/storage"
 )
 
 // life is a round's history as the audit chain records it (docs/design.md
 // §3.10): whether it was made a parent round, how often it was opened,
-// closed and counted, the public key audited when it was set or used at
-// opening, and the public key each data key was made for. A round's state,
-// kind and key in the file are only what was last written there; an edit
-// of them (a closed round opened again to take more ballots, a counted one
-// made countable again, a key swapped so that the server's next data key is
-// wrapped to someone else's) leaves the chain as it was, and check names
-// the difference.
+// closed and counted, and the public key audited when it was set and when
+// opening used it. A round's state, kind and key in the file are only what
+// was last written there; an edit of them (a closed round opened again to
+// take more ballots, a counted one made countable again, a key swapped so
+// that the server's next data key is wrapped to someone else's) leaves the
+// chain as it was: check names the difference, counting refuses it, and no
+// data key is made for such a round, nor is it opened.
 type life struct {
 	created, parent         bool
 	opened, closed, counted int
-	publicKey               string
-	recorded                map[string]string // data key id → the public key it was made for
+	setKey, openKey         string // the public key last set, and the one opening used
 }
 
 // add takes one audit entry of the round.
@@ -30,23 +29,16 @@ func (l *life) add(action string, d digestDetail) {
 	case "round.create":
 		l.created, l.parent = true, d.Parent
 	case "round.set_key":
-		l.publicKey = d.Public
+		l.setKey = d.Public
 	case "round.open":
 		l.opened++
-		if d.Public != "" {
-			l.publicKey = d.Public
+		if l.openKey == "" {
+			l.openKey = d.Public
 		}
 	case "round.close":
 		l.closed++
 	case "round.count":
 		l.counted++
-	case "datakey.create", "datakey.register":
-		if d.Public != "" {
-			if l.recorded == nil {
-				l.recorded = map[string]string{}
-			}
-			l.recorded[d.Key] = d.Public
-		}
 	}
 }
 
@@ -81,19 +73,30 @@ func (l *life) edits(r *rounds.Round) []string {
 				[]string{"opened", "closed", "counted"}[i], n))
 		}
 	}
-	if l.publicKey != "" && r.PublicKey != l.publicKey {
-		out = append(out, "its public key is not the one the audit chain recorded (edited in the file)")
-	}
-	var other []string
-	for id, pk := range l.recorded {
-		if l.publicKey != "" && pk != l.publicKey {
-			other = append(other, id)
+	key := l.setKey
+	if l.openKey != "" {
+		key = l.openKey
+		if l.setKey != "" && l.openKey != l.setKey {
+			out = append(out, "it was opened with a public key other than the one set (edited in the file before opening)")
 		}
 	}
-	if len(other) > 0 {
-		slices.Sort(other)
-		out = append(out, fmt.Sprintf("%d data keys were made for a public key other than the round's (the key was edited in the file while the server ran): %s",
-			len(other), strings.Join(other, ", ")))
+	if key != "" && r.PublicKey != key {
+		out = append(out, "its public key is not the one the audit chain recorded (edited in the file)")
 	}
 	return out
+}
+
+// vouchForKey refuses round r unless it is what its audit history leaves:
+// asked before a new data key is stored (intake.Options.Vouch) and before
+// opening, so a server started on a file whose round was given another
+// public key, or opened again, seals nothing under it.
+func vouchForKey(tx *storage.Tx, r *rounds.Round) error {
+	a, err := roundAnchors(tx, r.ID)
+	if err != nil {
+		return err
+	}
+	if len(a.life.edits(r)) > 0 {
+		return apperr.New(apperr.Conflict, "round.life_edited", r.ID)
+	}
+	return nil
 }

@@ -117,6 +117,9 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 		if r.Parent {
 			return openParent(tx, r, s.now)
 		}
+		if err := vouchForKey(tx, r); err != nil {
+			return nil, err
+		}
 		n, err := tx.CountTargets(id)
 		if err != nil {
 			return nil, err
