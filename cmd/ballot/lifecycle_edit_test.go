@@ -32,13 +32,35 @@ func editRoundRecord(t *testing.T, path, rid string, fn func(r map[string]any)) 
 	})
 }
 
+// moveTarget puts target c of round r1 under a unit of its own, renamed.
+func moveTarget(t *testing.T, path string) {
+	t.Helper()
+	editRound(t, path, "r1", func(rb *bolt.Bucket) error {
+		ub := rb.Bucket([]byte("units"))
+		var key, raw []byte
+		ub.ForEach(func(k, v []byte) error {
+			var u map[string]any
+			if json.Unmarshal(v, &u) == nil && u["id"] == "c" {
+				u["name"], u["parent"] = "Đơn vị khác", "p"
+				key, raw = append([]byte(nil), k...), mustJSON(u)
+			}
+			return nil
+		})
+		if key == nil {
+			t.Fatalf("the attack found no unit c among the round's units")
+		}
+		return ub.Put(key, raw)
+	})
+}
+
 // TestEditsOfARoundsLifeAreNamed: an insider who can write the file and
 // restart the server edits a round's own record rather than its ballots —
 // swaps its public key while it is open or before it opens (the server's
 // next data key was then wrapped to the insider's key: every later ballot
 // readable by them, none by the committee), opens a closed round again to
 // take more ballots and closes it again, makes a counted round countable
-// again, or marks a round a parent round (which check verified as one,
+// again, moves a target to another unit (the units and forms are frozen at
+// opening), or marks a round a parent round (which check verified as one,
 // skipping its ballots' anchors). Each passed `ballot check` before; each is
 // named now, counting refuses, and no key is made for such a round.
 func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
@@ -140,6 +162,13 @@ func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 	mustFail(t, "its state is open, but the audit chain leaves it closed", "check", "--db", reopened)
 	refusesToServe(reopened)
 
+	// 2b. a target moved to another unit in the file before counting: the
+	// figures of every unit above it would change
+	moved := copyDB(t, db)
+	moveTarget(t, moved)
+	mustFail(t, "units and forms: differs from the digest anchored in audit entry", "check", "--db", moved)
+	mustFail(t, "units or forms differ from the digest anchored", "count", "--db", moved, "--round", "r1", "--key-file", keyFile)
+
 	// 3. a counted round made countable again
 	if out, errOut, code := runBinary(t, "count", "--db", db, "--round", "r1", "--key-file", keyFile); code != 0 {
 		t.Fatalf("count: %s%s", out, errOut)
@@ -148,6 +177,11 @@ func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 	editRoundRecord(t, recount, "r1", func(r map[string]any) { r["state"] = "closed"; delete(r, "counted_at") })
 	mustFail(t, "its state is closed, but the audit chain leaves it counted", "check", "--db", recount)
 	mustFail(t, "differ from what the audit chain records", "count", "--db", recount, "--round", "r1", "--key-file", keyFile)
+
+	// 3b. a target moved after counting, where the report sums it up
+	movedLater := copyDB(t, db)
+	moveTarget(t, movedLater)
+	mustFail(t, "units and forms: differs from the digest anchored in audit entry", "check", "--db", movedLater)
 
 	// 4. a round marked a parent round, whose check skipped its ballots
 	parent := copyDB(t, db)

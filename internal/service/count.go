@@ -168,6 +168,15 @@ func checkSealed(tx *storage.Tx, rid string, o *seal.Opener) error {
 	if foreign > 0 {
 		return apperr.New(apperr.Conflict, "count.foreign_keys", foreign)
 	}
+	if a.frozen != nil {
+		units, err := tx.FrozenDigest(rid)
+		if err != nil {
+			return err
+		}
+		if units != a.frozen.digest {
+			return apperr.New(apperr.Conflict, "count.frozen_changed", a.frozen.seq)
+		}
+	}
 	now, err := tx.SealedDigest(rid)
 	if err != nil {
 		return err

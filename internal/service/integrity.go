@@ -28,10 +28,10 @@ type anchor struct {
 
 // anchors is what the chain records of one round.
 type anchors struct {
-	keys            map[string]string // data key id (hex) → SHA-256 of its wrapped form
-	sealed, counted *anchor           // the first of each: closing's, counting's
-	ratings         *anchor           // the latest
-	life            life              // its changes of state and its public key
+	keys                    map[string]string // data key id (hex) → SHA-256 of its wrapped form
+	frozen, sealed, counted *anchor           // the first of each: opening's, closing's, counting's
+	ratings                 *anchor           // the latest
+	life                    life              // its changes of state and its public key
 }
 
 // digestDetail is the part of an audit detail that anchors a round.
@@ -44,6 +44,7 @@ type digestDetail struct {
 	Ratings string `json:"ratings_sha256"`
 	Public  string `json:"public_key"`
 	Parent  bool   `json:"parent"`
+	Frozen  string `json:"frozen_sha256"`
 }
 
 // readAnchors reads the whole chain once and returns what it anchors, by
@@ -76,6 +77,9 @@ func readAnchors(tx *storage.Tx) (map[string]*anchors, error) {
 		// anchored an older file): a later entry claiming either was
 		// appended by someone else, and the hash kept at closing still
 		// pins the first.
+		if d.Frozen != "" && a.frozen == nil && e.Action == "round.open" {
+			a.frozen = here(d.Frozen)
+		}
 		if d.Sealed != "" && a.sealed == nil && (e.Action == "round.close" || e.Action == "digest.record") {
 			a.sealed = here(d.Sealed)
 		}
@@ -162,6 +166,11 @@ func checkAnchored(tx *storage.Tx, r *rounds.Round, a *anchors) ([]string, error
 			out = append(out, fmt.Sprintf("%s: differs from the digest anchored in audit entry %d (edited in the file)", what, recorded.seq))
 		}
 		return nil
+	}
+	if state != "draft" { // rounds opened before it was anchored have none
+		if err := compare("units and forms", a.frozen, tx.FrozenDigest, false); err != nil {
+			return nil, err
+		}
 	}
 	if state == "closed" || state == "counted" {
 		if err := compare("sealed ballots", a.sealed, tx.SealedDigest, true); err != nil {

@@ -147,7 +147,14 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 		if err := tx.EraseClearCodes(id); err != nil {
 			return nil, err
 		}
-		return map[string]any{"round": id, "targets": n, "key_generated": generated, "public_key": r.PublicKey}, tx.PutRound(r)
+		// The units and forms are frozen now: check and counting compare
+		// them with this digest.
+		frozen, err := tx.FrozenDigest(id)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"round": id, "targets": n, "key_generated": generated, "public_key": r.PublicKey,
+			"frozen_sha256": frozen}, tx.PutRound(r)
 	})
 	if err != nil {
 		return nil, "", err
