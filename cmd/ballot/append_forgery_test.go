@@ -3,8 +3,6 @@ package main
 import (
 	binenc "encoding/binary"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +10,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"ballot/internal/audit"
-	"ballot/internal/crashloop"
 	"ballot/internal/storage"
 )
 
@@ -80,32 +77,7 @@ func digestsOf(t *testing.T, path, rid string) (sealed, counted string) {
 // count, are not trusted.
 func TestForgeriesAppendedAfterTheClosingAnchorAreNamed(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "ballot.db")
-	srv, err := crashloop.Start(binary, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, u := srv.Token, srv.URL+"/api/v1/rounds"
-	kp := oneTargetRound(t, srv.URL, tok, "Đợt thử nối nhật ký", "to-chuc-co-so-dang")
-	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 6})
-	api(t, "POST", u+"/r1/open", tok, nil)
-	bad := map[string]any{"level": "khtnv"}
-	for i := 1; i <= 7; i++ {
-		bad["c"+string(rune('0'+i))] = "kem"
-	}
-	for _, code := range b["codes"].([]any) {
-		if st, r := api(t, "POST", srv.URL+"/api/v1/ballots", "", map[string]any{"code": code, "ballots": []map[string]any{{"target": "c", "answers": bad}}}); st != 201 {
-			t.Fatalf("vote: %d %v", st, r)
-		}
-	}
-	_, closed := api(t, "POST", u+"/r1/close", tok, nil)
-	anchor := closed["closing"].(map[string]any)["audit_hash"].(string)
-	srv.Stop()
-	keyFile := filepath.Join(dir, "r1.key")
-	if err := os.WriteFile(keyFile, []byte(kp.Private+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	db, keyFile, anchor, kp := closedRoundOfKem(t, "Đợt thử nối nhật ký")
 
 	// forged ballots; their key registered and their digest anchored by
 	// entries appended after closing

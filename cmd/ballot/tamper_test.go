@@ -56,22 +56,21 @@ func mustFail(t *testing.T, want string, args ...string) {
 	}
 }
 
-// TestEditsOfTheFileAreNamed: forged ballots under an attacker's own data
-// key, a removed ballot, rewritten counted figures, an edited rating and a
-// removed final report are each named by `check` (and counting refuses the
-// first two); a verifying recount shows rewritten figures; a rewrite of
-// the whole audit chain after the forgery passes `check` but not `check
-// --anchor` with the hash the committee kept at closing.
-func TestEditsOfTheFileAreNamed(t *testing.T) {
-	t.Parallel()
+// closedRoundOfKem is the round the insider edits: one target, six ballots
+// all kem/khtnv, closed; it returns the database, a file with the round's
+// private key, the hash of the closing's audit entry (which the committee
+// keeps) and the key pair.
+func closedRoundOfKem(t *testing.T, title string) (db, keyFile, anchor string, kp seal.KeyPair) {
+	t.Helper()
 	dir := t.TempDir()
-	db := filepath.Join(dir, "ballot.db")
+	db = filepath.Join(dir, "ballot.db")
 	srv, err := crashloop.Start(binary, db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer srv.Stop()
 	tok, u := srv.Token, srv.URL+"/api/v1/rounds"
-	kp := oneTargetRound(t, srv.URL, tok, "Đợt thử sửa tệp", "to-chuc-co-so-dang")
+	kp = oneTargetRound(t, srv.URL, tok, title, "to-chuc-co-so-dang")
 	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 6})
 	api(t, "POST", u+"/r1/open", tok, nil)
 	bad := map[string]any{"level": "khtnv"}
@@ -85,13 +84,26 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	}
 	_, closed := api(t, "POST", u+"/r1/close", tok, nil)
 	closing := closed["closing"].(map[string]any)
-	anchor := closing["audit_hash"].(string)
+	anchor = closing["audit_hash"].(string)
 	if len(anchor) != 64 || len(closing["sha256"].(string)) != 64 {
 		t.Fatalf("close did not answer its anchor: %v", closed)
 	}
-	srv.Stop()
-	keyFile := filepath.Join(dir, "r1.key")
-	os.WriteFile(keyFile, []byte(kp.Private+"\n"), 0o600)
+	keyFile = filepath.Join(dir, "r1.key")
+	if err := os.WriteFile(keyFile, []byte(kp.Private+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return db, keyFile, anchor, kp
+}
+
+// TestEditsOfTheFileAreNamed: forged ballots under an attacker's own data
+// key, a removed ballot, rewritten counted figures, an edited rating and a
+// removed final report are each named by `check` (and counting refuses the
+// first two); a verifying recount shows rewritten figures; a rewrite of
+// the whole audit chain after the forgery passes `check` but not `check
+// --anchor` with the hash the committee kept at closing.
+func TestEditsOfTheFileAreNamed(t *testing.T) {
+	t.Parallel()
+	db, keyFile, anchor, kp := closedRoundOfKem(t, "Đợt thử sửa tệp")
 	if out, errOut, code := runBinary(t, "check", "--db", db, "--anchor", anchor); code != 0 {
 		t.Fatalf("check of the honest file: %s%s", out, errOut)
 	}
@@ -128,7 +140,7 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	}
 	runBinary(t, "user", "add", "--db", db, "--name", "tinh", "--role", "authority", "--unit", "p")
 	atok, _, _ := runBinary(t, "token", "create", "--db", db, "--user", "tinh")
-	srv, err = crashloop.Start(binary, db)
+	srv, err := crashloop.Start(binary, db)
 	if err != nil {
 		t.Fatal(err)
 	}
