@@ -61,7 +61,8 @@ func moveTarget(t *testing.T, path string) {
 // take more ballots and closes it again, makes a counted round countable
 // again, moves a target to another unit (the units and forms are frozen at
 // opening), or marks a round a parent round (which check verified as one,
-// skipping its ballots' anchors). Each passed `ballot check` before; each is
+// skipping its ballots' anchors), or unmarks a round that requires the
+// committee's key so that an admin may set one. Each passed `ballot check` before; each is
 // named now, counting refuses, and no key is made for such a round.
 func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 	t.Parallel()
@@ -150,6 +151,27 @@ func TestEditsOfARoundsLifeAreNamed(t *testing.T) {
 		t.Fatalf("opening a round whose key was swapped in the file: %d %v", st, r)
 	}
 	mustFail(t, "its public key is not the one the audit chain recorded", "check", "--db", draft)
+
+	// 1c. a round that requires the committee's key no longer marked so,
+	// for an admin to set one (and hold its private half)
+	s4, err := crashloop.Start(binary, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api(t, "POST", s4.URL+"/api/v1/rounds", tok, map[string]any{"title": "Đợt ba", "year": 2026, "committee_key_required": true})
+	s4.Stop()
+	unmarked := copyDB(t, db)
+	editRoundRecord(t, unmarked, "r3", func(r map[string]any) { delete(r, "committee_key_required") })
+	mustFail(t, "it was created as a round whose key only the counting committee sets", "check", "--db", unmarked)
+	s5, err := crashloop.Start(binary, unmarked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, r = api(t, "PUT", s5.URL+"/api/v1/rounds/r3/key", tok, map[string]string{"public_key": mine.Public})
+	s5.Stop()
+	if st != 409 || !strings.Contains(fmt.Sprint(r), "r3") {
+		t.Fatalf("an admin setting the key of a committee-key round unmarked in the file: %d %v", st, r)
+	}
 
 	// 2. a closed round opened again in the file, to take more ballots:
 	// named, and no server starts on it

@@ -45,6 +45,8 @@ type digestDetail struct {
 	Public  string `json:"public_key"`
 	Parent  bool   `json:"parent"`
 	Frozen  string `json:"frozen_sha256"`
+	// CommitteeKey is in the detail of a round's creation.
+	CommitteeKey bool `json:"committee_key_required"`
 }
 
 // readAnchors reads the whole chain once and returns what it anchors, by

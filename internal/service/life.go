@@ -19,6 +19,7 @@ import (
 // data key is made for such a round, nor is it opened.
 type life struct {
 	created, parent         bool
+	committeeKey            bool // created as a round whose key only the committee sets
 	opened, closed, counted int
 	setKey, openKey         string // the public key last set, and the one opening used
 }
@@ -27,7 +28,7 @@ type life struct {
 func (l *life) add(action string, d digestDetail) {
 	switch action {
 	case "round.create":
-		l.created, l.parent = true, d.Parent
+		l.created, l.parent, l.committeeKey = true, d.Parent, d.CommitteeKey
 	case "round.set_key":
 		l.setKey = d.Public
 	case "round.open":
@@ -64,6 +65,9 @@ func (l *life) edits(r *rounds.Round) []string {
 	if r.Parent || l.parent {
 		return out // a parent round's life is checked with its results
 	}
+	if l.created && l.committeeKey && !r.CommitteeKey {
+		out = append(out, "it was created as a round whose key only the counting committee sets, and is no longer stored as one (edited in the file)")
+	}
 	if want := l.state(); r.State != want {
 		out = append(out, fmt.Sprintf("its state is %s, but the audit chain leaves it %s (edited in the file)", r.State, want))
 	}
@@ -87,9 +91,10 @@ func (l *life) edits(r *rounds.Round) []string {
 }
 
 // vouchForKey refuses round r unless it is what its audit history leaves:
-// asked before a new data key is stored (intake.Options.Vouch) and before
-// opening, so a server started on a file whose round was given another
-// public key, or opened again, seals nothing under it.
+// asked before a new data key is stored (intake.Options.Vouch), before a key
+// is set and before opening, so a server started on a file whose round was
+// given another public key, or opened again, seals nothing under it, and a
+// round made to require the committee's key takes none from an admin.
 func vouchForKey(tx *storage.Tx, r *rounds.Round) error {
 	a, err := roundAnchors(tx, r.ID)
 	if err != nil {

@@ -95,6 +95,9 @@ func (s *Service) SetKey(p auth.Principal, id, publicKey string) (*rounds.Round,
 		if err := r.Check(rounds.ActSetKey); err != nil {
 			return nil, err
 		}
+		if err := vouchForKey(tx, r); err != nil { // its flag as created, not as edited
+			return nil, err
+		}
 		if err := r.MaySetKey(p.Role == auth.Committee); err != nil {
 			return nil, err
 		}
