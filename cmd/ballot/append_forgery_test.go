@@ -84,7 +84,7 @@ func TestForgeriesAppendedAfterTheClosingAnchorAreNamed(t *testing.T) {
 	forged := copyDB(t, db)
 	mine := forgeBallots(t, forged, kp.Public)
 	sealed, _ := digestsOf(t, forged, "r1")
-	appendEntries(t, forged, storage.DataKeyEvent("datakey.create", "r1", mine.ID[:], mine.Wrapped, kp.Public),
+	appendEntries(t, forged, storage.DataKeyEvent("datakey.create", "r1", mine.ID[:], mine.Wrapped),
 		audit.Event{Actor: "system", Action: "digest.record", Detail: map[string]any{"round": "r1", "sealed_sha256": sealed}})
 	mustFail(t, "under a data key the audit chain never registered", "check", "--db", forged, "--anchor", anchor)
 	mustFail(t, "sealed ballots: differs from the digest anchored", "check", "--db", forged, "--anchor", anchor)

@@ -118,7 +118,7 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	// the same forgery with the whole audit chain rewritten to register
 	// the attacker's key and anchor the forged ballots: only the anchor
 	// the committee kept at closing shows it
-	rewriteChain(t, forged, "r1", mine, kp.Public)
+	rewriteChain(t, forged, "r1", mine)
 	if out, errOut, code := runBinary(t, "check", "--db", forged); code != 0 {
 		t.Fatalf("the rewritten chain should pass a check without an anchor (the residual risk): %s%s", out, errOut)
 	}
@@ -233,7 +233,7 @@ func forgeBallots(t *testing.T, path, publicKey string) *seal.DataKey {
 // rewriteChain is the attacker who also rewrites the audit chain: it
 // registers its data key right after the round's data keys, puts the
 // forged ballots' digest in the close entry, and recomputes every hash.
-func rewriteChain(t *testing.T, path, rid string, mine *seal.DataKey, publicKey string) {
+func rewriteChain(t *testing.T, path, rid string, mine *seal.DataKey) {
 	t.Helper()
 	store, err := storage.Open(path, storage.Options{})
 	if err != nil {
@@ -275,7 +275,7 @@ func rewriteChain(t *testing.T, path, rid string, mine *seal.DataKey, publicKey 
 			}
 			add(e, e.Action, detail)
 			if e.Action == "datakey.create" {
-				add(e, "datakey.create", storage.DataKeyEvent("datakey.create", rid, mine.ID[:], mine.Wrapped, publicKey).Detail)
+				add(e, "datakey.create", storage.DataKeyEvent("datakey.create", rid, mine.ID[:], mine.Wrapped).Detail)
 			}
 		}
 		for _, e := range out {

@@ -38,7 +38,7 @@ func (in *Intake) DataKey(r *rounds.Round) (*seal.DataKey, error) {
 		if err := tx.PutDataKey(r.ID, dk.ID, dk.Wrapped); err != nil {
 			return err
 		}
-		_, err := tx.Audit(storage.DataKeyEvent("datakey.create", r.ID, dk.ID[:], dk.Wrapped, r.PublicKey), in.now())
+		_, err := tx.Audit(storage.DataKeyEvent("datakey.create", r.ID, dk.ID[:], dk.Wrapped), in.now())
 		return err
 	})
 	if err != nil {

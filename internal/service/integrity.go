@@ -74,11 +74,11 @@ func readAnchors(tx *storage.Tx) (map[string]*anchors, error) {
 			}
 			return true, nil
 		}
-		// The ballots are anchored once, at closing, and what counting
-		// stored once, at counting (or by the migration that first
-		// anchored an older file): a later entry claiming either was
-		// appended by someone else, and the hash kept at closing still
-		// pins the first.
+		// The units and forms are anchored once, at opening, the ballots
+		// once, at closing, and what counting stored once, at counting
+		// (or by the migration that first anchored an older file): a
+		// later entry claiming any of them was appended by someone else,
+		// and the hash kept at closing still pins the first.
 		if d.Frozen != "" && a.frozen == nil && e.Action == "round.open" {
 			a.frozen = here(d.Frozen)
 		}

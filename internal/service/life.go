@@ -9,7 +9,8 @@ import (
 )
 
 // life is a round's history as the audit chain records it (docs/design.md
-// §3.10): whether it was made a parent round, how often it was opened,
+// §3.10): whether it was made a parent round or one whose key only the
+// committee sets, how often it was opened,
 // closed and counted, and the public key audited when it was set and when
 // opening used it. A round's state, kind and key in the file are only what
 // was last written there; an edit of them (a closed round opened again to

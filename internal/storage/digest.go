@@ -8,9 +8,10 @@ import (
 )
 
 // The parts of a round that audited digests cover (docs/design.md §3.10): what
-// is anchored when a round opens (its units and forms), when it closes (its sealed records), when it is counted
-// (aggregates, comments, receipts, the withholding decision) and at every
-// rating change (ratings, caps, final reports).
+// is anchored when a round opens (its units and forms), when it closes (its
+// sealed records), when it is counted (aggregates, comments, receipts, the
+// withholding decision) and at every rating change (ratings, caps, final
+// reports).
 type parts struct{ buckets, keys [][]byte }
 
 var (

@@ -105,16 +105,11 @@ func schemaOf(btx *bolt.Tx) uint64 {
 }
 
 // DataKeyEvent is the audit entry that registers a data key of a round:
-// its id, the SHA-256 of its wrapped form and, when known, the public key
-// it was wrapped to (so a key made after the round's public key was edited
-// in the file is named).
-func DataKeyEvent(action, rid string, id []byte, wrapped []byte, publicKey string) audit.Event {
+// its id and the SHA-256 of its wrapped form.
+func DataKeyEvent(action, rid string, id []byte, wrapped []byte) audit.Event {
 	sum := sha256.Sum256(wrapped)
-	d := map[string]string{"round": rid, "key": hex.EncodeToString(id), "wrapped_sha256": hex.EncodeToString(sum[:])}
-	if publicKey != "" {
-		d["public_key"] = publicKey
-	}
-	return audit.Event{Actor: "system", Action: action, Detail: d}
+	return audit.Event{Actor: "system", Action: action, Detail: map[string]string{
+		"round": rid, "key": hex.EncodeToString(id), "wrapped_sha256": hex.EncodeToString(sum[:])}}
 }
 
 // registerDataKeys (schema 1 → 2) registers every data key already in the
@@ -128,8 +123,7 @@ func registerDataKeys(t *Tx) (any, error) {
 	for _, r := range rounds {
 		var events []audit.Event
 		err := t.EachDataKey(r.ID, func(id [seal.KeyIDLen]byte, wrapped []byte) error {
-			// to which public key, the old file never said
-			events = append(events, DataKeyEvent("datakey.register", r.ID, id[:], wrapped, ""))
+			events = append(events, DataKeyEvent("datakey.register", r.ID, id[:], wrapped))
 			return nil
 		})
 		if err != nil {
