@@ -56,22 +56,21 @@ func mustFail(t *testing.T, want string, args ...string) {
 	}
 }
 
-// TestEditsOfTheFileAreNamed: forged ballots under an attacker's own data
-// key, a removed ballot, rewritten counted figures, an edited rating and a
-// removed final report are each named by `check` (and counting refuses the
-// first two); a verifying recount shows rewritten figures; a rewrite of
-// the whole audit chain after the forgery passes `check` but not `check
-// --anchor` with the hash the committee kept at closing.
-func TestEditsOfTheFileAreNamed(t *testing.T) {
-	t.Parallel()
+// closedRoundOfKem is the round the insider edits: one target, six ballots
+// all kem/khtnv, closed; it returns the database, a file with the round's
+// private key, the hash of the closing's audit entry (which the committee
+// keeps) and the key pair.
+func closedRoundOfKem(t *testing.T, title string) (db, keyFile, anchor string, kp seal.KeyPair) {
+	t.Helper()
 	dir := t.TempDir()
-	db := filepath.Join(dir, "ballot.db")
+	db = filepath.Join(dir, "ballot.db")
 	srv, err := crashloop.Start(binary, db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer srv.Stop()
 	tok, u := srv.Token, srv.URL+"/api/v1/rounds"
-	kp := oneTargetRound(t, srv.URL, tok, "Đợt thử sửa tệp", "to-chuc-co-so-dang")
+	kp = oneTargetRound(t, srv.URL, tok, title, "to-chuc-co-so-dang")
 	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 6})
 	api(t, "POST", u+"/r1/open", tok, nil)
 	bad := map[string]any{"level": "khtnv"}
@@ -85,13 +84,26 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	}
 	_, closed := api(t, "POST", u+"/r1/close", tok, nil)
 	closing := closed["closing"].(map[string]any)
-	anchor := closing["audit_hash"].(string)
+	anchor = closing["audit_hash"].(string)
 	if len(anchor) != 64 || len(closing["sha256"].(string)) != 64 {
 		t.Fatalf("close did not answer its anchor: %v", closed)
 	}
-	srv.Stop()
-	keyFile := filepath.Join(dir, "r1.key")
-	os.WriteFile(keyFile, []byte(kp.Private+"\n"), 0o600)
+	keyFile = filepath.Join(dir, "r1.key")
+	if err := os.WriteFile(keyFile, []byte(kp.Private+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return db, keyFile, anchor, kp
+}
+
+// TestEditsOfTheFileAreNamed: forged ballots under an attacker's own data
+// key, a removed ballot, rewritten counted figures, an edited rating and a
+// removed final report are each named by `check` (and counting refuses the
+// first two); a verifying recount shows rewritten figures; a rewrite of
+// the whole audit chain after the forgery passes `check` but not `check
+// --anchor` with the hash the committee kept at closing.
+func TestEditsOfTheFileAreNamed(t *testing.T) {
+	t.Parallel()
+	db, keyFile, anchor, kp := closedRoundOfKem(t, "Đợt thử sửa tệp")
 	if out, errOut, code := runBinary(t, "check", "--db", db, "--anchor", anchor); code != 0 {
 		t.Fatalf("check of the honest file: %s%s", out, errOut)
 	}
@@ -99,39 +111,9 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	// 1. every grades record replaced by a forged ballot under the
 	// attacker's own data key, wrapped to the round's public key
 	forged := copyDB(t, db)
-	recipient, _ := seal.ParseRecipient(kp.Public)
-	mine, _ := seal.NewDataKey(recipient)
-	f, _ := forms.Template("to-chuc-co-so-dang")
-	good := ballots.Grades{Target: "c", Choices: map[string]string{"level": "htxs"}}
-	for _, q := range f.Questions {
-		if q.Type == forms.Choice && q.ID != "level" {
-			good.Choices[q.ID] = "xuat_sac"
-		}
-	}
-	editRound(t, forged, "r1", func(rb *bolt.Bucket) error {
-		if err := rb.Bucket([]byte("datakeys")).Put(mine.ID[:], mine.Wrapped); err != nil {
-			return err
-		}
-		g := rb.Bucket([]byte("grades"))
-		var keys [][]byte
-		size := 0
-		g.ForEach(func(k, v []byte) error {
-			keys, size = append(keys, append([]byte(nil), k...)), len(v)-seal.Overhead // one size per round
-			return nil
-		})
-		for _, k := range keys {
-			v, err := mine.Seal(ballots.EncodeGrades(good), ballots.AAD("r1", []byte("grades")), size)
-			if err != nil {
-				return err
-			}
-			if err := g.Put(k, v); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	mine := forgeBallots(t, forged, kp.Public)
 	mustFail(t, "never registered", "check", "--db", forged)
-	mustFail(t, "never made", "count", "--db", forged, "--round", "r1", "--key-file", keyFile)
+	mustFail(t, "6 sealed ballot records are under a data key this server never made", "count", "--db", forged, "--round", "r1", "--key-file", keyFile)
 
 	// the same forgery with the whole audit chain rewritten to register
 	// the attacker's key and anchor the forged ballots: only the anchor
@@ -158,7 +140,7 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	}
 	runBinary(t, "user", "add", "--db", db, "--name", "tinh", "--role", "authority", "--unit", "p")
 	atok, _, _ := runBinary(t, "token", "create", "--db", db, "--user", "tinh")
-	srv, err = crashloop.Start(binary, db)
+	srv, err := crashloop.Start(binary, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,6 +189,45 @@ func TestEditsOfTheFileAreNamed(t *testing.T) {
 	unlocked := copyDB(t, db)
 	editRound(t, unlocked, "r1", func(rb *bolt.Bucket) error { return rb.Bucket([]byte("finals")).Delete([]byte("p")) })
 	mustFail(t, "ratings, caps and final reports: differs", "check", "--db", unlocked)
+}
+
+// forgeBallots replaces every grades record of round r1 in the file at path
+// by a ballot for xuat_sac/htxs sealed under a data key of the attacker's
+// own, wrapped to the round's public key and stored beside the round's.
+func forgeBallots(t *testing.T, path, publicKey string) *seal.DataKey {
+	t.Helper()
+	recipient, _ := seal.ParseRecipient(publicKey)
+	mine, _ := seal.NewDataKey(recipient)
+	f, _ := forms.Template("to-chuc-co-so-dang")
+	good := ballots.Grades{Target: "c", Choices: map[string]string{"level": "htxs"}}
+	for _, q := range f.Questions {
+		if q.Type == forms.Choice && q.ID != "level" {
+			good.Choices[q.ID] = "xuat_sac"
+		}
+	}
+	editRound(t, path, "r1", func(rb *bolt.Bucket) error {
+		if err := rb.Bucket([]byte("datakeys")).Put(mine.ID[:], mine.Wrapped); err != nil {
+			return err
+		}
+		g := rb.Bucket([]byte("grades"))
+		var keys [][]byte
+		size := 0
+		g.ForEach(func(k, v []byte) error {
+			keys, size = append(keys, append([]byte(nil), k...)), len(v)-seal.Overhead // one size per round
+			return nil
+		})
+		for _, k := range keys {
+			v, err := mine.Seal(ballots.EncodeGrades(good), ballots.AAD("r1", []byte("grades")), size)
+			if err != nil {
+				return err
+			}
+			if err := g.Put(k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return mine
 }
 
 // rewriteChain is the attacker who also rewrites the audit chain: it

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/storage"
 )
@@ -32,6 +33,12 @@ type Options struct {
 	Fault func(stage string) error
 	// Registry takes the intake's metrics (default: none kept).
 	Registry prometheus.Registerer
+	// Vouch, if set, is asked within the transaction that would store a
+	// new data key of round r whether r, as read from the file, is the
+	// round its audit history leaves (state, public key): its error refuses
+	// the key, so no ballot is sealed under a key wrapped to a public key
+	// edited in the file.
+	Vouch func(tx *storage.Tx, r *rounds.Round) error
 }
 
 // Intake is the participants' way in. Start it before submitting; Stop

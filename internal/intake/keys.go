@@ -30,6 +30,11 @@ func (in *Intake) DataKey(r *rounds.Round) (*seal.DataKey, error) {
 		return nil, err
 	}
 	err = in.store.Update(func(tx *storage.Tx) error {
+		if in.opt.Vouch != nil {
+			if err := in.opt.Vouch(tx, r); err != nil {
+				return err
+			}
+		}
 		if err := tx.PutDataKey(r.ID, dk.ID, dk.Wrapped); err != nil {
 			return err
 		}

@@ -59,6 +59,13 @@ func (s *Service) Check(anchor string) (*CheckReport, error) {
 			if err != nil {
 				return err
 			}
+			a := anchored[rs[i].ID]
+			if a == nil {
+				a = newAnchors()
+			}
+			for _, e := range a.life.edits(&rs[i]) {
+				problems = append(problems, fmt.Sprintf("round %s: %s", rs[i].ID, e))
+			}
 			if rs[i].Parent {
 				edits, err := checkParent(tx, &rs[i], parents[rs[i].ID])
 				if err != nil {
@@ -67,11 +74,7 @@ func (s *Service) Check(anchor string) (*CheckReport, error) {
 				rep.Problems = append(rep.Problems, append(problems, edits...)...)
 				continue
 			}
-			a := anchored[rs[i].ID]
-			if a == nil {
-				a = &anchors{keys: map[string]string{}}
-			}
-			edits, err := checkAnchored(tx, rs[i].ID, string(rs[i].State), a)
+			edits, err := checkAnchored(tx, &rs[i], a)
 			if err != nil {
 				return err
 			}

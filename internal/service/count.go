@@ -144,13 +144,22 @@ func (s *Service) recount(r *rounds.Round, privateKey string, progress Progress,
 	return c, nil
 }
 
-// checkSealed refuses to count round rid's records unless they are what the
-// audit chain anchored: every record under a data key the chain registers
-// (those go to o), and all of them as they were when the round closed.
+// checkSealed refuses to count round rid unless its state, kind and public
+// key are those its audit history leaves it (life) and its records are what
+// the audit chain anchored: every record under a data key the chain
+// registers (those go to o), and all of them as they were when the round
+// closed.
 func checkSealed(tx *storage.Tx, rid string, o *seal.Opener) error {
 	a, err := roundAnchors(tx, rid)
 	if err != nil {
 		return err
+	}
+	r, err := tx.Round(rid)
+	if err != nil {
+		return err
+	}
+	if len(a.life.edits(r)) > 0 {
+		return apperr.New(apperr.Conflict, "count.life_edited")
 	}
 	foreign, err := trustedKeys(tx, rid, a, o)
 	if err != nil {
@@ -158,6 +167,15 @@ func checkSealed(tx *storage.Tx, rid string, o *seal.Opener) error {
 	}
 	if foreign > 0 {
 		return apperr.New(apperr.Conflict, "count.foreign_keys", foreign)
+	}
+	if a.frozen != nil {
+		units, err := tx.FrozenDigest(rid)
+		if err != nil {
+			return err
+		}
+		if units != a.frozen.digest {
+			return apperr.New(apperr.Conflict, "count.frozen_changed", a.frozen.seq)
+		}
 	}
 	now, err := tx.SealedDigest(rid)
 	if err != nil {

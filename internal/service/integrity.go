@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"ballot/internal/audit"
+	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/storage"
 )
@@ -27,8 +28,10 @@ type anchor struct {
 
 // anchors is what the chain records of one round.
 type anchors struct {
-	keys                     map[string]string // data key id (hex) → SHA-256 of its wrapped form
-	sealed, counted, ratings *anchor           // the latest of each
+	keys                    map[string]string // data key id (hex) → SHA-256 of its wrapped form
+	frozen, sealed, counted *anchor           // the first of each: opening's, closing's, counting's
+	ratings                 *anchor           // the latest
+	life                    life              // its changes of state and its public key
 }
 
 // digestDetail is the part of an audit detail that anchors a round.
@@ -39,6 +42,11 @@ type digestDetail struct {
 	Sealed  string `json:"sealed_sha256"`
 	Counted string `json:"counted_sha256"`
 	Ratings string `json:"ratings_sha256"`
+	Public  string `json:"public_key"`
+	Parent  bool   `json:"parent"`
+	Frozen  string `json:"frozen_sha256"`
+	// CommitteeKey is in the detail of a round's creation.
+	CommitteeKey bool `json:"committee_key_required"`
 }
 
 // readAnchors reads the whole chain once and returns what it anchors, by
@@ -52,23 +60,36 @@ func readAnchors(tx *storage.Tx) (map[string]*anchors, error) {
 		}
 		a := out[d.Round]
 		if a == nil {
-			a = &anchors{keys: map[string]string{}}
+			a = newAnchors()
 			out[d.Round] = a
 		}
 		here := func(digest string) *anchor { return &anchor{digest: digest, seq: e.Seq, hash: e.Hash} }
-		switch {
-		case e.Action == "datakey.create" || e.Action == "datakey.register":
-			a.keys[d.Key] = d.Wrapped
-		default:
-			if d.Sealed != "" {
-				a.sealed = here(d.Sealed)
+		a.life.add(e.Action, d)
+		switch e.Action {
+		case "datakey.create", "datakey.register":
+			// No key is made once a round has closed: one registered
+			// after is an entry appended to the chain by someone else.
+			if a.sealed == nil {
+				a.keys[d.Key] = d.Wrapped
 			}
-			if d.Counted != "" {
-				a.counted = here(d.Counted)
-			}
-			if d.Ratings != "" {
-				a.ratings = here(d.Ratings)
-			}
+			return true, nil
+		}
+		// The units and forms are anchored once, at opening, the ballots
+		// once, at closing, and what counting stored once, at counting
+		// (or by the migration that first anchored an older file): a
+		// later entry claiming any of them was appended by someone else,
+		// and the hash kept at closing still pins the first.
+		if d.Frozen != "" && a.frozen == nil && e.Action == "round.open" {
+			a.frozen = here(d.Frozen)
+		}
+		if d.Sealed != "" && a.sealed == nil && (e.Action == "round.close" || e.Action == "digest.record") {
+			a.sealed = here(d.Sealed)
+		}
+		if d.Counted != "" && a.counted == nil && (e.Action == "round.count" || e.Action == "digest.record") {
+			a.counted = here(d.Counted)
+		}
+		if d.Ratings != "" {
+			a.ratings = here(d.Ratings)
 		}
 		return true, nil
 	})
@@ -84,8 +105,10 @@ func roundAnchors(tx *storage.Tx, rid string) (*anchors, error) {
 	if a := all[rid]; a != nil {
 		return a, nil
 	}
-	return &anchors{keys: map[string]string{}}, nil
+	return newAnchors(), nil
 }
+
+func newAnchors() *anchors { return &anchors{keys: map[string]string{}} }
 
 // trustedKeys returns the stored data keys of round rid that the chain
 // registers as they are stored (to o, if not nil), and how many sealed
@@ -123,7 +146,8 @@ func trustedKeys(tx *storage.Tx, rid string, a *anchors, o *seal.Opener) (foreig
 
 // checkAnchored compares what round rid holds now with what the chain
 // anchored of it, and describes each difference.
-func checkAnchored(tx *storage.Tx, rid string, state string, a *anchors) ([]string, error) {
+func checkAnchored(tx *storage.Tx, r *rounds.Round, a *anchors) ([]string, error) {
+	rid, state := r.ID, string(r.State)
 	var out []string
 	foreign, err := trustedKeys(tx, rid, a, nil)
 	if err != nil {
@@ -144,6 +168,11 @@ func checkAnchored(tx *storage.Tx, rid string, state string, a *anchors) ([]stri
 			out = append(out, fmt.Sprintf("%s: differs from the digest anchored in audit entry %d (edited in the file)", what, recorded.seq))
 		}
 		return nil
+	}
+	if state != "draft" { // rounds opened before it was anchored have none
+		if err := compare("units and forms", a.frozen, tx.FrozenDigest, false); err != nil {
+			return nil, err
+		}
 	}
 	if state == "closed" || state == "counted" {
 		if err := compare("sealed ballots", a.sealed, tx.SealedDigest, true); err != nil {

@@ -95,6 +95,9 @@ func (s *Service) SetKey(p auth.Principal, id, publicKey string) (*rounds.Round,
 		if err := r.Check(rounds.ActSetKey); err != nil {
 			return nil, err
 		}
+		if err := vouchForKey(tx, r); err != nil { // its flag as created, not as edited
+			return nil, err
+		}
 		if err := r.MaySetKey(p.Role == auth.Committee); err != nil {
 			return nil, err
 		}
@@ -116,6 +119,9 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 		}
 		if r.Parent {
 			return openParent(tx, r, s.now)
+		}
+		if err := vouchForKey(tx, r); err != nil {
+			return nil, err
 		}
 		n, err := tx.CountTargets(id)
 		if err != nil {
@@ -144,7 +150,14 @@ func (s *Service) OpenRound(p auth.Principal, id string) (r *rounds.Round, priva
 		if err := tx.EraseClearCodes(id); err != nil {
 			return nil, err
 		}
-		return map[string]any{"round": id, "targets": n, "key_generated": generated, "public_key": r.PublicKey}, tx.PutRound(r)
+		// The units and forms are frozen now: check and counting compare
+		// them with this digest.
+		frozen, err := tx.FrozenDigest(id)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"round": id, "targets": n, "key_generated": generated, "public_key": r.PublicKey,
+			"frozen_sha256": frozen}, tx.PutRound(r)
 	})
 	if err != nil {
 		return nil, "", err

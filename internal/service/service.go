@@ -64,7 +64,7 @@ func New(store *storage.Store, opt Options) *Service {
 		password: opt.PasswordCost}
 	s.metrics.watchDisk(store)
 	s.intake = intake.New(store, intake.Options{Now: opt.Now, Log: opt.Log, QueueSize: opt.QueueSize,
-		MaxPerCommit: opt.MaxPerCommit, Fault: opt.Fault, Registry: s.metrics.Registry})
+		MaxPerCommit: opt.MaxPerCommit, Fault: opt.Fault, Registry: s.metrics.Registry, Vouch: vouchForKey})
 	s.intake.Start()
 	return s
 }

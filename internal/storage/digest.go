@@ -8,15 +8,17 @@ import (
 )
 
 // The parts of a round that audited digests cover (docs/design.md §3.10): what
-// is anchored when a round closes (its sealed records), when it is counted
-// (aggregates, comments, receipts, the withholding decision) and at every
-// rating change (ratings, caps, final reports).
+// is anchored when a round opens (its units and forms), when it closes (its
+// sealed records), when it is counted (aggregates, comments, receipts, the
+// withholding decision) and at every rating change (ratings, caps, final
+// reports).
 type parts struct{ buckets, keys [][]byte }
 
 var (
 	sealedParts  = parts{buckets: [][]byte{Grades, Notes}}
 	countedParts = parts{buckets: [][]byte{bTally, bComments, bReceipts}, keys: [][]byte{kWithheld}}
 	ratingParts  = parts{buckets: [][]byte{bRatings, bCaps, bFinals}}
+	frozenParts  = parts{buckets: [][]byte{bUnits, bForms}}
 )
 
 // SealedDigest is the SHA-256 (hex) over round rid's sealed records.
@@ -24,6 +26,10 @@ func (t *Tx) SealedDigest(rid string) (string, error) { return t.digest(rid, sea
 
 // CountedDigest is the SHA-256 (hex) over what counting stored.
 func (t *Tx) CountedDigest(rid string) (string, error) { return t.digest(rid, countedParts) }
+
+// FrozenDigest is the SHA-256 (hex) over round rid's units and forms, which
+// opening freezes (docs/design.md §3.7): anchored when the round opens.
+func (t *Tx) FrozenDigest(rid string) (string, error) { return t.digest(rid, frozenParts) }
 
 // RatingsDigest is the SHA-256 (hex) over round rid's ratings, caps and
 // final reports.
