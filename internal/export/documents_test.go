@@ -195,6 +195,35 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 		}
 	})
 
+	t.Run("a last table short enough to go with the signatures takes its heading and header along", func(t *testing.T) {
+		// one target's minutes, and a district's report (without a
+		// comparison) whose quota table has three rows: the whole table and
+		// its heading move to the signatures' page, rather than leave the
+		// heading and the column header at the foot of the page before
+		m, err := svc.Minutes(tinh, rid, "pleiku-001", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, r, err := svc.Report(tinh, rid, service.ReportQuery{Unit: "pleiku", Compare: service.NoCompare})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name, heading, signer string
+			write                 func(io.Writer) error
+		}{
+			{"minutes-one", i18n.M("minutes.table_heading").In(i18n.VI), "TRƯỞNG BAN KIỂM", func(w io.Writer) error { return export.Minutes(w, m, i18n.VI) }},
+			{"report-pleiku", i18n.M("report.quota_heading").In(i18n.VI), "Nguyễn Văn Mẫu", func(w io.Writer) error {
+				return export.Report(w, "html", rep, i18n.VI, export.MetaOf(r, rep.Name, svc.Now()))
+			}},
+		} {
+			doc := print(t, c.name, c.write)
+			if signs := squash(doc.signaturePage(t, c.signer)); !strings.Contains(signs, c.heading) {
+				t.Errorf("%s: the last table's heading %q is not on the signatures' page (of %d)", c.name, c.heading, len(doc.pages))
+			}
+		}
+	})
+
 	t.Run("the report has the letterhead, the paragraph, and rows beside the signature", func(t *testing.T) {
 		rep, r, err := svc.Report(tinh, rid, service.ReportQuery{})
 		if err != nil {
