@@ -100,10 +100,10 @@ func TestTheReportComparesWithTheLatestEarlierFinalRound(t *testing.T) {
 			t.Errorf("%s: %d, want %d (%s): %s", q, r.Status, want.status, want.reason, r.Body)
 		}
 	}
-	// by default an earlier round not holding the unit, or one not counted,
-	// is passed over
+	// by default, with those rounds made since, still the latest earlier
+	// final one
 	if c := report("")["compared"].(map[string]any); c["round"] != last {
-		t.Fatalf("with rounds elsewhere and not counted, compared with %v", c)
+		t.Fatalf("with rounds elsewhere and not counted made since, compared with %v", c)
 	}
 	// the printed report and the workbook carry the comparison
 	h := string(e.must(200, "GET", "/api/v1/rounds/"+now+"/report?kind=grassroots&format=html", tinh, nil).Body)
