@@ -62,11 +62,16 @@ type signer struct {
 // signatures never stand alone on a page. (Chromium does not reliably keep
 // a block with a table before it by break-before: avoid when the table
 // continues from an earlier page; a table body that avoids breaks inside
-// it is kept.)
+// it is kept.) When every row is in the tail, the table is kept whole
+// (Whole), so that its header and the heading above it go with the rows
+// rather than stand at the foot of the page before.
 type printTable struct {
 	Body, Tail []printRow
 	End        bool
 }
+
+// Whole tells that the table has no rows before its tail.
+func (t printTable) Whole() bool { return t.End && len(t.Body) == 0 }
 
 type printRow struct {
 	Cells []printCell

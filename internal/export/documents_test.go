@@ -179,6 +179,11 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 		if n := len(doc.pages); n > 60 {
 			t.Fatalf("%d pages for 978 targets", n)
 		}
+		// thousands grouped as Vietnamese writes them (4.959)
+		if issued := "Số mã phiếu phát ra: " + i18n.Int(m.Codes.Issued, i18n.VI); m.Codes.Issued < 1000 || !strings.Contains(issued, ".") ||
+			!strings.Contains(squash(doc.pages[0]), issued) {
+			t.Errorf("page 1 lacks %q", issued)
+		}
 		for i, pg := range doc.pages {
 			if l := lastLine(pg); strings.HasPrefix(l, "Trực thuộc ") {
 				t.Errorf("page %d ends with a deciding unit's heading: %q", i+1, l)
@@ -187,6 +192,35 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 		signs := doc.signaturePage(t, "TRƯỞNG BAN KIỂM")
 		if !holdsRow(signs, m) {
 			t.Errorf("the signatures stand alone:\n%s", signs)
+		}
+	})
+
+	t.Run("a last table short enough to go with the signatures takes its heading and header along", func(t *testing.T) {
+		// one target's minutes, and a district's report (without a
+		// comparison) whose quota table has three rows: the whole table and
+		// its heading move to the signatures' page, rather than leave the
+		// heading and the column header at the foot of the page before
+		m, err := svc.Minutes(tinh, rid, "pleiku-001", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, r, err := svc.Report(tinh, rid, service.ReportQuery{Unit: "pleiku", Compare: service.NoCompare})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name, heading, signer string
+			write                 func(io.Writer) error
+		}{
+			{"minutes-one", i18n.M("minutes.table_heading").In(i18n.VI), "TRƯỞNG BAN KIỂM", func(w io.Writer) error { return export.Minutes(w, m, i18n.VI) }},
+			{"report-pleiku", i18n.M("report.quota_heading").In(i18n.VI), "Nguyễn Văn Mẫu", func(w io.Writer) error {
+				return export.Report(w, "html", rep, i18n.VI, export.MetaOf(r, rep.Name, svc.Now()))
+			}},
+		} {
+			doc := print(t, c.name, c.write)
+			if signs := squash(doc.signaturePage(t, c.signer)); !strings.Contains(signs, c.heading) {
+				t.Errorf("%s: the last table's heading %q is not on the signatures' page (of %d)", c.name, c.heading, len(doc.pages))
+			}
 		}
 	})
 
@@ -209,7 +243,9 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 		}
 		all := squash(body(doc.pages))
 		for _, want := range []string{"chiếm 99,58%", "Hoàn thành tốt nhiệm vụ trở lên là 871, chiếm 91,40% (trong đó Hoàn thành xuất sắc nhiệm vụ là 162, chiếm 18,60%)",
-			"giảm 13 so với năm 2025", "Tổ chức cơ sở đảng: so sánh với năm 2025", "Xã, phường, thị trấn"} {
+			"giảm 13 so với năm 2025", "Tổ chức cơ sở đảng: so sánh với năm 2025", "Xã, phường, thị trấn",
+			// the grassroots total row's figures (its name wraps), with decimal commas
+			"957 953 99,58 4 0,42 162 17,00 709 74,40 80 8,39 2 0,21 871 91,40 162 18,60"} {
 			if !strings.Contains(all, want) {
 				t.Errorf("the report lacks %q", want)
 			}
@@ -404,8 +440,12 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 			}
 		}
 		layout, _ := f.GetPageLayout(sheet)
-		if layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		if layout.Orientation == nil || *layout.Orientation != "landscape" || layout.Size == nil || *layout.Size != 9 ||
+			layout.FitToWidth == nil || *layout.FitToWidth != 1 || layout.FitToHeight == nil || *layout.FitToHeight != 0 {
 			t.Errorf("page layout %+v", layout)
+		}
+		if props, _ := f.GetSheetProps(sheet); props.FitToPage == nil || !*props.FitToPage {
+			t.Error("the wide sheet is not fitted to the page")
 		}
 		titles := false
 		for _, d := range f.GetDefinedName() {

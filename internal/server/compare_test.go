@@ -86,10 +86,24 @@ func TestTheReportComparesWithTheLatestEarlierFinalRound(t *testing.T) {
 	if rep := report("&compare=none"); rep["compared"] != nil || section(rep)["change"] != nil {
 		t.Fatal("compare=none compared")
 	}
-	for q, want := range map[string]int{"&compare=" + now: 400, "&compare=" + later: 400, "&compare=r99": 404} {
-		if r := e.do("GET", "/api/v1/rounds/"+now+"/report?kind=grassroots"+q, tinh, nil); r.Status != want {
-			t.Errorf("%s: %d, want %d: %s", q, r.Status, want, r.Body)
+	// refused, naming the field: itself, a later year, a round not counted,
+	// a round whose tree lacks the unit
+	draft := e.must(201, "POST", "/api/v1/rounds", e.admin, map[string]any{"title": "Chưa kiểm", "year": 2025}).JSON["id"].(string)
+	elsewhere := e.countedIn(2025, "id,name,parent,kind,group,form\nq,Tỉnh khác,,province,,\nqd,Huyện,q,district,,\nqc,Chi bộ qc,qd,grassroots,xa,to-chuc-co-so-dang\n")
+	for q, want := range map[string]struct {
+		status int
+		reason string
+	}{"&compare=" + now: {400, "chính nó"}, "&compare=" + later: {400, "năm 2027, sau đợt này"}, "&compare=" + draft: {400, draft + " chưa kiểm phiếu"},
+		"&compare=" + elsewhere: {400, elsewhere + ` không có đơn vị \"p\"`}, "&compare=r99": {404, ""}} {
+		r := e.do("GET", "/api/v1/rounds/"+now+"/report?kind=grassroots"+q, tinh, nil)
+		if r.Status != want.status || want.status == 400 && (!strings.Contains(string(r.Body), `"field":"compare"`) || !strings.Contains(string(r.Body), want.reason)) {
+			t.Errorf("%s: %d, want %d (%s): %s", q, r.Status, want.status, want.reason, r.Body)
 		}
+	}
+	// by default, with those rounds made since, still the latest earlier
+	// final one
+	if c := report("")["compared"].(map[string]any); c["round"] != last {
+		t.Fatalf("with rounds elsewhere and not counted made since, compared with %v", c)
 	}
 	// the printed report and the workbook carry the comparison
 	h := string(e.must(200, "GET", "/api/v1/rounds/"+now+"/report?kind=grassroots&format=html", tinh, nil).Body)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -113,6 +114,38 @@ func TestExportsAgreeWithTheJSON(t *testing.T) {
 			t.Errorf("c1 level %s: %v", l, got)
 		}
 	}
+	// the wide sheet of c2's diem-100 form: a column per score, its mean
+	// as the JSON has it, as a number
+	means := map[string]string{}
+	for _, x := range v["targets"].([]any) {
+		if tg := x.(map[string]any); tg["id"] == "c2" {
+			for _, qx := range tg["questions"].([]any) {
+				if q := qx.(map[string]any); q["score"] != nil {
+					means[q["id"].(string)] = q["score"].(map[string]any)["mean"].(string)
+				}
+			}
+		}
+	}
+	scores, _ := f.GetRows("Bảng diem-100", excelize.Options{RawCellValue: true})
+	var c2 []string
+	c2Row := 0
+	for i, r := range scores {
+		if len(r) > 0 && r[0] == "c2" {
+			c2, c2Row = r, i+1
+		}
+	}
+	if len(means) != 5 || len(c2) < 9 || c2[3] != "4" {
+		t.Fatalf("c2's means %v, wide row %q", means, c2)
+	}
+	for i, q := range []string{"s1", "s2", "s3", "s4", "s5"} {
+		var got, exp float64
+		fmt.Sscan(c2[4+i], &got)
+		fmt.Sscan(means[q], &exp)
+		cell, _ := excelize.CoordinatesToCellName(5+i, c2Row)
+		if typ, _ := f.GetCellType("Bảng diem-100", cell); got != exp || typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("c2 %s: %q (%v), want the mean %s as a number", q, c2[4+i], typ, means[q])
+		}
+	}
 	rows, err := f.GetRows("Đối tượng")
 	if err != nil {
 		t.Fatal(err)
@@ -177,6 +210,13 @@ func TestExportsAgreeWithTheJSON(t *testing.T) {
 		if !strings.Contains(body, w) {
 			t.Errorf("HTML lacks %q", w)
 		}
+	}
+	// the print view's row of c2: its scores' means, as Vietnamese writes them
+	vi := string(e.must(200, "GET", "/api/v1/rounds/"+rid+"/tally?format=html", e.admin, nil).Body)
+	c2Cells := regexp.MustCompile(`<td>Chi bộ thôn Hai</td><td class="n">4</td>((?:<td class="n">[^<]*</td>){5})`).FindStringSubmatch(vi)
+	if !strings.Contains(vi, "<th colspan=\"5\">Điểm trung bình</th>") || c2Cells == nil ||
+		c2Cells[1] != `<td class="n">17,00</td><td class="n">18,00</td><td class="n">9,00</td><td class="n">35,00</td><td class="n">8,00</td>` {
+		t.Errorf("the print view's means of c2: %q", c2Cells)
 	}
 	if strings.Contains(body, "<script") || !strings.Contains(h.Header.Get("Content-Security-Policy"), "default-src 'none'") {
 		t.Error("the printable HTML may run script")

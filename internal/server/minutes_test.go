@@ -42,6 +42,13 @@ func TestCountMinutes(t *testing.T) {
 	if strings.Contains(body, "Chi bộ thôn Hai") {
 		t.Error("the minutes of c1 list c2")
 	}
+	// in English, counts that may be one read without a plural
+	en := string(e.must(200, "GET", "/api/v1/rounds/"+rid+"/minutes?unit=p&lang=en", e.admin, nil).Body)
+	for _, w := range []string{"Ballots counted: 10; targets that had codes: 3.", "Targets with fewer than 3 ballots, whose figures are withheld: 1."} {
+		if !strings.Contains(en, w) {
+			t.Errorf("the English minutes lack %q", w)
+		}
+	}
 	// an authority only for its subtree
 	a := e.user("chi-bo", auth.Authority, "c2")
 	if r := e.do("GET", "/api/v1/rounds/"+rid+"/minutes?unit=c1", a, nil); r.Status != 403 {
