@@ -237,7 +237,7 @@ func (s *Server) passwordPage(c *fiber.Ctx) error {
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	p := newConsolePage(c, "console.password")
 	if err := s.svc.ChangePassword(principal(c), c.FormValue("old_password"), c.FormValue("new_password")); err != nil {
-		p.Error = apperr.Wrap(err).Msg.In(p.Lang)
+		p.Error = consoleMsg(apperr.Wrap(err).Msg, p.Lang)
 		return renderConsole(c, fiber.StatusBadRequest, "password.html", p)
 	}
 	p.Done = true
