@@ -101,7 +101,7 @@ func (s *Server) consoleSession(a Access, limit int) fiber.Handler {
 			return apperr.New(apperr.Unauthorized, "signin.expired")
 		}
 		if !a.Allows(p.Role) {
-			return apperr.New(apperr.Forbidden, "auth.role", string(p.Role))
+			return apperr.New(apperr.Forbidden, "auth.role", i18n.M("role."+string(p.Role)))
 		}
 		release, err := readBody(c, limit, s.bodies.signed)
 		if err != nil {

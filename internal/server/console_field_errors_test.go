@@ -39,3 +39,19 @@ func TestEveryConsoleFormNamesAFieldAsItsPageDoes(t *testing.T) {
 		}
 	}
 }
+
+// TestARefusedConsolePageNamesTheRole: a console page a role may not open
+// says so with the role's name; the API keeps the role's id.
+func TestARefusedConsolePageNamesTheRole(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rid := e.draftRound()
+	session, _ := e.ready("admin")
+	r := e.page("GET", "/console/rounds/"+rid+"/ratings", session, nil)
+	if body := string(r.Body); r.Status != 403 || !strings.Contains(body, "Vai trò &#34;Cán bộ tổ chức&#34; không được phép") || strings.Contains(body, "&#34;admin&#34;") {
+		t.Fatalf("the refusal: %d %s", r.Status, body)
+	}
+	if en := string(e.page("GET", "/console/rounds/"+rid+"/ratings?lang=en", session, nil).Body); !strings.Contains(en, "The role &#34;Admin&#34; may not do this.") {
+		t.Fatalf("the English refusal: %s", en)
+	}
+}
