@@ -334,20 +334,27 @@ func (p *Province) Pages() []ConsolePage {
 		{"sheet-district", ProvinceUser, cr + "/ratings?unit=chuse"},
 		{"turnout-authority", DistrictUser, cr + "/turnout"},
 		{"sheet-of-a-district", DistrictUser, cr + "/ratings?unit=pleiku"},
+		{"rounds-authority", ProvinceUser, "/console"},
+		{"documents", AdminUser, cr + "/documents"},
+		{"documents-authority", ProvinceUser, cr + "/documents"},
+		{"verify", CommitteeUser, cr + "/verify"},
+		{"new-round", AdminUser, "/console/rounds/new"},
+		{"password", AdminUser, "/console/password"},
 	}
 	if p.Open != "" {
 		or := "/console/rounds/" + p.Open
 		pages = append(pages, ConsolePage{"round-open", AdminUser, or}, ConsolePage{"turnout-open", AdminUser, or + "/turnout"},
 			ConsolePage{"codes-open", AdminUser, or + "/codes"},
 			ConsolePage{"plan-open", AdminUser, or + "/plan?unit=pleiku&kind=grassroots&count=30&together=no"},
-			ConsolePage{"revoke", AdminUser, or + "/batches/b23/revoke?unit=pleiku"})
+			ConsolePage{"revoke", AdminUser, or + "/batches/b23/revoke?unit=pleiku"},
+			ConsolePage{"close-confirm", AdminUser, or + "/close"})
 	}
 	if p.Closed != "" {
 		pages = append(pages, ConsolePage{"count", CommitteeUser, "/console/rounds/" + p.Closed + "/count"})
 	}
 	if p.Draft != "" {
 		dr := "/console/rounds/" + p.Draft
-		pages = append(pages, ConsolePage{"round-draft", AdminUser, dr},
+		pages = append(pages, ConsolePage{"round-draft", AdminUser, dr}, ConsolePage{"open-confirm", AdminUser, dr + "/open"},
 			ConsolePage{"plan-draft", AdminUser, dr + "/plan?unit=gialai&kind=grassroots&count=30&together=no"})
 	}
 	return pages

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -330,29 +331,51 @@ func codesIn(s string) []string {
 	return out
 }
 
+// onEveryPage opens every console page of the province (but the JSON its
+// scripts read) as its user, user after user: the tabs of a browser share
+// its cookies, so each user signs in (in a new tab, from tab) only once the
+// one before is done. A page must be itself, not an error page or the
+// sign-in page, before check looks at it.
+func onEveryPage(t *testing.T, p *browser.Province, tab func(user string) context.Context, check func(browser.ConsolePage, context.Context)) {
+	t.Helper()
+	pages := slices.Clone(p.Pages())
+	slices.SortStableFunc(pages, func(a, b browser.ConsolePage) int { return strings.Compare(a.User, b.User) })
+	var ctx context.Context
+	user := ""
+	for _, pg := range pages {
+		if strings.HasSuffix(pg.Name, "-json") {
+			continue
+		}
+		if pg.User != user {
+			ctx, user = tab(pg.User), pg.User
+		}
+		do(t, ctx, browser.NewPage(chromedp.Navigate(p.URL+pg.Path)))
+		at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + " " + document.querySelector("h1").textContent`))
+		if path, _, _ := strings.Cut(pg.Path, "?"); err != nil || !strings.HasPrefix(at, path+" ") || strings.Contains(at, "Có lỗi xảy ra") {
+			t.Errorf("%s as %s: at %q (%v)", pg.Name, pg.User, at, err)
+			continue
+		}
+		check(pg, ctx)
+	}
+}
+
 // TestEveryConsolePageFitsA320PixelPhone: no console page of the province
 // scrolls sideways on a 320 px phone; wide tables scroll within themselves.
 func TestEveryConsolePageFitsA320PixelPhone(t *testing.T) {
 	t.Parallel()
 	p, b := provinceBrowser(t)
-	tabs := map[string]context.Context{}
-	for _, pg := range p.Pages() {
-		if strings.HasSuffix(pg.Name, "-json") {
-			continue
+	phone := func(user string) context.Context {
+		ctx, cancel, err := b.Tab(320, false)
+		if err != nil {
+			t.Fatal(err)
 		}
-		ctx := tabs[pg.User]
-		if ctx == nil {
-			c, cancel, err := b.Tab(320, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cancel()
-			signInTab(t, c, p, pg.User)
-			ctx, tabs[pg.User] = c, c
-		}
-		do(t, ctx, browser.NewPage(chromedp.Navigate(p.URL+pg.Path)))
+		t.Cleanup(cancel)
+		signInTab(t, ctx, p, user)
+		return ctx
+	}
+	onEveryPage(t, p, phone, func(pg browser.ConsolePage, ctx context.Context) {
 		if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 320 {
 			t.Errorf("%s is %d px wide on a 320 px phone (%v)", pg.Name, w, err)
 		}
-	}
+	})
 }

@@ -279,7 +279,7 @@ func (r *Round) applySchedule(p Patch, now time.Time) error {
 			return err
 		}
 		if r.ClosesAt != nil && !p.ClosesAt.After(*r.ClosesAt) {
-			return apperr.Field("closes_at", "round.closes_only_later", r.ClosesAt.Format(time.RFC3339))
+			return apperr.Field("closes_at", "round.closes_only_later", i18n.Time(*r.ClosesAt))
 		}
 		return r.setCloses(p.ClosesAt, now)
 	}

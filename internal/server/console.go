@@ -101,7 +101,7 @@ func (s *Server) consoleSession(a Access, limit int) fiber.Handler {
 			return apperr.New(apperr.Unauthorized, "signin.expired")
 		}
 		if !a.Allows(p.Role) {
-			return apperr.New(apperr.Forbidden, "auth.role", string(p.Role))
+			return apperr.New(apperr.Forbidden, "auth.role", i18n.M("role."+string(p.Role)))
 		}
 		release, err := readBody(c, limit, s.bodies.signed)
 		if err != nil {
@@ -237,7 +237,7 @@ func (s *Server) passwordPage(c *fiber.Ctx) error {
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	p := newConsolePage(c, "console.password")
 	if err := s.svc.ChangePassword(principal(c), c.FormValue("old_password"), c.FormValue("new_password")); err != nil {
-		p.Error = apperr.Wrap(err).Msg.In(p.Lang)
+		p.Error = consoleMsg(apperr.Wrap(err).Msg, p.Lang)
 		return renderConsole(c, fiber.StatusBadRequest, "password.html", p)
 	}
 	p.Done = true

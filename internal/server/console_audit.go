@@ -135,7 +135,7 @@ func (w auditWriter) value(key string, v any) string {
 		return ""
 	case bool:
 		if v {
-			return i18n.M("report.yes").In(l)
+			return i18n.M("console.yes").In(l)
 		}
 		return i18n.M("console.no").In(l)
 	case json.Number:

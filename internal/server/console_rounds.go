@@ -42,7 +42,7 @@ func (s *Server) consoleCreateRound(c *fiber.Ctx) error {
 	year, _ := strconv.Atoi(c.FormValue("year"))
 	r, err := s.svc.CreateRound(principal(c), rounds.NewRound{Title: strings.TrimSpace(c.FormValue("title")), Year: year, Parent: c.FormValue("parent") == "1"})
 	if err != nil {
-		p.Error, p.Name, p.Year = apperr.Wrap(err).Msg.In(p.Lang), c.FormValue("title"), year
+		p.Error, p.Name, p.Year = consoleMsg(apperr.Wrap(err).Msg, p.Lang), c.FormValue("title"), year
 		return renderConsole(c, fiber.StatusBadRequest, "round_new.html", p)
 	}
 	return c.Redirect(s.roundPath(r.ID, "created", p.Lang), fiber.StatusSeeOther)

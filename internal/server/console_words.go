@@ -125,12 +125,16 @@ func decimal(l i18n.Lang, figure string) string {
 func percent(l i18n.Lang, figure string) string { return decimal(l, figure) + "%" }
 
 // consoleMsg renders m for a console page: a field's error names the field
-// as the page labels it ("Khóa bí mật: bắt buộc phải có"), not by its id.
+// as the page labels it ("Khóa bí mật: bắt buộc phải có"), not by its id;
+// a field of a part ("documents.place") by its own name.
 func consoleMsg(m i18n.Msg, l i18n.Lang) string {
 	if m.Key == "invalid.field" && len(m.Args) == 2 {
 		field, _ := m.Args[0].(string)
 		inner, ok := m.Args[1].(i18n.Msg)
 		base, _, _ := strings.Cut(field, "[")
+		if i := strings.LastIndexByte(base, '.'); i >= 0 && !i18n.Has("label."+base) {
+			base = base[i+1:]
+		}
 		if ok && i18n.Has("label."+base) {
 			return i18n.M("label."+base).In(l) + ": " + consoleMsg(inner, l)
 		}
