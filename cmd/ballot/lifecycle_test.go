@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"ballot/internal/storage"
 )
 
 // TestAListenFailureIsOneLineAndWritesNothing: a taken port or a malformed
@@ -85,4 +90,55 @@ func ourGoroutines() string {
 		}
 		time.Sleep(10 * time.Millisecond) // a goroutine on its way out
 	}
+}
+
+// TestCloseStoresWhatTheWriterHoldsBeforeClosingTheStore: when Close stops
+// waiting for requests (ShutdownTimeout) while the writer still holds
+// submissions — one in a commit that waits for the file, one queued behind
+// it — the intake answers both with receipts before the store is closed.
+func TestCloseStoresWhatTheWriterHoldsBeforeClosingTheStore(t *testing.T) {
+	t.Parallel()
+	m, out := startMain(t, filepath.Join(t.TempDir(), "ballot.db"), nil)
+	tok := tokenRE.FindStringSubmatch(out)[1]
+	u := m.URL() + "/api/v1/rounds"
+	oneTargetRound(t, m.URL(), tok, "Đợt thử dừng", "diem-100")
+	_, b := api(t, "POST", u+"/r1/batches", tok, map[string]any{"targets": []string{"c"}, "count": 2})
+	api(t, "POST", u+"/r1/open", tok, nil)
+	m.ShutdownTimeout = 100 * time.Millisecond
+
+	// A transaction of our own keeps the writer waiting for the file.
+	held, release := make(chan struct{}), make(chan struct{})
+	go m.store.Update(func(*storage.Tx) error { close(held); <-release; return nil })
+	<-held
+	statuses := make(chan int, 2)
+	submit := func(code any) {
+		body, _ := json.Marshal(map[string]any{"code": code, "ballots": []map[string]any{
+			{"target": "c", "answers": map[string]any{"s1": 10, "s2": 10, "s3": 5, "s4": 20, "s5": 5, "level": "htnv"}}}})
+		res, err := http.Post(m.URL()+"/api/v1/ballots", "application/json", bytes.NewReader(body))
+		if err != nil {
+			statuses <- 0
+			return
+		}
+		res.Body.Close()
+		statuses <- res.StatusCode
+	}
+	go submit(b["codes"].([]any)[0])
+	time.Sleep(100 * time.Millisecond) // the writer is in its commit of the first
+	go submit(b["codes"].([]any)[1])
+	time.Sleep(100 * time.Millisecond) // the second is queued behind it
+	closed := make(chan struct{})
+	go func() { m.Close(); close(closed) }()
+	time.Sleep(300 * time.Millisecond) // past the shutdown timeout
+	select {
+	case <-closed:
+		t.Fatal("Close returned while the writer held two submissions")
+	default:
+	}
+	close(release)
+	for i := 0; i < 2; i++ {
+		if st := <-statuses; st != 201 {
+			t.Fatalf("a submission the writer held at Close: status %d", st)
+		}
+	}
+	<-closed
 }
