@@ -45,6 +45,29 @@ func TestAListenFailureIsOneLineAndWritesNothing(t *testing.T) {
 			t.Fatalf("%s: wrote %v", name, entries[0].Name())
 		}
 	}
+	// Nor does a taken port with flags that write: --redirect-http beside
+	// ACME (its cache), or demo --reset (which deletes the demo database).
+	taken2 := taken.Addr().String()
+	dir := t.TempDir()
+	demoDB := filepath.Join(dir, "demo.db")
+	s, err := storage.Open(demoDB, storage.Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	before, _ := os.ReadDir(dir)
+	for name, line := range map[string][]string{
+		"redirect taken": {"serve", "--db", filepath.Join(dir, "ballot.db"), "--addr", "127.0.0.1:0", "--acme-domain", "phieu.example.vn", "--redirect-http", taken2},
+		"demo --reset":   {"demo", "--reset", "--db", demoDB, "--addr", taken2},
+	} {
+		stdout, stderr, code := runBinary(t, line...)
+		if lines := strings.Split(strings.TrimSpace(stderr), "\n"); code != 1 || len(lines) != 1 || !strings.Contains(stderr, "cannot listen on "+taken2) || stdout != "" {
+			t.Fatalf("%s: exit %d, stdout %q, stderr %q", name, code, stdout, stderr)
+		}
+		if after, _ := os.ReadDir(dir); len(after) != len(before) || after[0].Name() != "demo.db" {
+			t.Fatalf("%s: the folder holds %v", name, after)
+		}
+	}
 }
 
 // TestCloseStopsEverythingOpenStarted: after Close, none of the goroutines

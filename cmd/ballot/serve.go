@@ -41,6 +41,9 @@ type Main struct {
 	// Demo serves a demo database: a new one is seeded, one seeded before
 	// has its guide printed again, any other is refused (demo.go).
 	Demo bool
+	// ResetDemo deletes the demo database first (a demo one only), once
+	// the server listens.
+	ResetDemo bool
 	// TrustedProxies name reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 	// PublicURL is the participants' address printed on slips.
@@ -92,6 +95,11 @@ func (m *Main) Open() error {
 	}
 	if err := m.listen(); err != nil {
 		return err
+	}
+	if m.Demo {
+		if err := prepareDemo(m.DBPath, m.ResetDemo, m.Stdout); err != nil {
+			return err
+		}
 	}
 	store, err := storage.Open(m.DBPath, storage.Options{Demo: m.Demo})
 	if err != nil {
@@ -168,6 +176,11 @@ func (m *Main) listen() error {
 		return listenError(m.Addr, err)
 	}
 	m.ln = ln
+	if m.RedirectHTTP != "" {
+		if m.plainLn, err = net.Listen("tcp", m.RedirectHTTP); err != nil {
+			return listenError(m.RedirectHTTP, err)
+		}
+	}
 	if m.TLS.Enabled() {
 		if m.TLS.ACMECache == "" {
 			// next to the database, where its backups and unit files are
@@ -179,10 +192,7 @@ func (m *Main) listen() error {
 		if m.tlsConfig, redirect, err = m.TLS.Config(port); err != nil {
 			return err
 		}
-		if m.RedirectHTTP != "" {
-			if m.plainLn, err = net.Listen("tcp", m.RedirectHTTP); err != nil {
-				return listenError(m.RedirectHTTP, err)
-			}
+		if m.plainLn != nil {
 			m.redirect = &http.Server{Handler: redirect, ReadHeaderTimeout: 10 * time.Second}
 		}
 	}
@@ -286,12 +296,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if isDemo {
-		if err := prepareDemo(*db, *reset, stdout); err != nil {
-			return err
-		}
-	}
-	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
+	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo, ResetDemo: *reset,
 		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public, RedirectHTTP: *redirect, CommitteeKeyRequired: *committeeKey,
 		TLS: server.TLSOptions{CertFile: *cert, KeyFile: *key, ACMEEmail: *acmeEmail, ACMEDomains: splitList(*acme)}}
 	var err error
