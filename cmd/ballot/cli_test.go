@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"ballot/internal/crashloop"
+	"ballot/internal/storage"
 )
 
 // TestEveryCommandHasHelp: `ballot help CMD`, `ballot CMD --help` and
@@ -149,5 +155,41 @@ func TestVersionNamesTheRevision(t *testing.T) {
 	}
 	if !strings.Contains(out, "revision "+strings.TrimSpace(string(head))) {
 		t.Fatalf("version does not name revision %s:\n%s", head, out)
+	}
+}
+
+// TestMetricsNameTheBuild: /metrics of the running binary names the build
+// `ballot version` prints — module version, VCS revision, schema — so an
+// operator can see which binary serves after an upgrade.
+func TestMetricsNameTheBuild(t *testing.T) {
+	t.Parallel()
+	out, _, code := runBinary(t, "version")
+	if code != 0 {
+		t.Fatalf("version: exit %d", code)
+	}
+	version := strings.TrimPrefix(strings.SplitN(out, "\n", 2)[0], "ballot ")
+	revision := ""
+	if m := regexp.MustCompile(`(?m)^revision (\S+)`).FindStringSubmatch(out); m != nil {
+		revision = m[1]
+	}
+	srv, err := crashloop.Start(binary, filepath.Join(t.TempDir(), "ballot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Kill()
+	req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.Token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	line := regexp.MustCompile(`(?m)^ballot_build_info\{.*\} 1$`).Find(body)
+	want := []string{`version="` + version + `"`, `revision="` + revision + `"`, fmt.Sprintf(`schema="%d"`, storage.SchemaVersion)}
+	for _, w := range want {
+		if !strings.Contains(string(line), w) {
+			t.Fatalf("/metrics: %q lacks %s (ballot version says:\n%s)", line, w, out)
+		}
 	}
 }
