@@ -165,3 +165,27 @@ func TestCloseStoresWhatTheWriterHoldsBeforeClosingTheStore(t *testing.T) {
 	}
 	<-closed
 }
+
+// TestABadBackupScheduleWritesNothing: a --backup-every or --backup-keep
+// that cannot run, or a --backup-dir that cannot be made, ends serve with
+// one line and exit status 1 before the database is created or the first
+// admin's password printed.
+func TestABadBackupScheduleWritesNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	notADir := filepath.Join(dir, "file")
+	os.WriteFile(notADir, nil, 0o600)
+	for name, flags := range map[string][]string{
+		"every 10ms": {"--backup-dir", filepath.Join(dir, "b"), "--backup-every", "10ms"},
+		"keep 0":     {"--backup-dir", filepath.Join(dir, "b"), "--backup-keep", "0"},
+		"dir a file": {"--backup-dir", filepath.Join(notADir, "b")},
+	} {
+		stdout, stderr, code := runBinary(t, append([]string{"serve", "--db", filepath.Join(dir, "ballot.db"), "--addr", "127.0.0.1:0"}, flags...)...)
+		if lines := strings.Split(strings.TrimSpace(stderr), "\n"); code != 1 || len(lines) != 1 || !strings.Contains(stderr, "--backup-") || stdout != "" {
+			t.Fatalf("%s: exit %d, stdout %q, stderr %q", name, code, stdout, stderr)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Fatalf("%s: the folder holds %d files", name, len(entries))
+		}
+	}
+}

@@ -76,10 +76,11 @@ type Main struct {
 	guide       *demo.Guide
 }
 
-// Open listens first — so a taken port fails before anything is written —
-// then opens the database, creates the first admin on an empty one,
-// applies any scheduled change missed while down, starts the schedule and
-// the backups, and serves.
+// Open listens first and checks the backup schedule — so that a taken port
+// or a bad flag fails before anything is written — then opens the
+// database, creates the first admin on an empty one, applies any scheduled
+// change missed while down, starts the schedule and the backups, and
+// serves.
 func (m *Main) Open() error {
 	if m.Stdout == nil {
 		m.Stdout = io.Discard
@@ -95,6 +96,11 @@ func (m *Main) Open() error {
 	}
 	if err := m.listen(); err != nil {
 		return err
+	}
+	if m.Backups.Dir != "" {
+		if err := m.Backups.Check(); err != nil {
+			return err
+		}
 	}
 	if m.Demo {
 		if err := prepareDemo(m.DBPath, m.ResetDemo, m.Stdout); err != nil {
