@@ -46,7 +46,8 @@ func TestAListenFailureIsOneLineAndWritesNothing(t *testing.T) {
 		}
 	}
 	// Nor does a taken port with flags that write: --redirect-http beside
-	// ACME (its cache), or demo --reset (which deletes the demo database).
+	// ACME (its cache), demo --reset (which deletes the demo database), or
+	// a taken --pprof (the profiles were served after the database opened).
 	taken2 := taken.Addr().String()
 	dir := t.TempDir()
 	demoDB := filepath.Join(dir, "demo.db")
@@ -59,6 +60,7 @@ func TestAListenFailureIsOneLineAndWritesNothing(t *testing.T) {
 	for name, line := range map[string][]string{
 		"redirect taken": {"serve", "--db", filepath.Join(dir, "ballot.db"), "--addr", "127.0.0.1:0", "--acme-domain", "phieu.example.vn", "--redirect-http", taken2},
 		"demo --reset":   {"demo", "--reset", "--db", demoDB, "--addr", taken2},
+		"pprof taken":    {"serve", "--db", filepath.Join(dir, "ballot.db"), "--addr", "127.0.0.1:0", "--pprof", taken2},
 	} {
 		stdout, stderr, code := runBinary(t, line...)
 		if lines := strings.Split(strings.TrimSpace(stderr), "\n"); code != 1 || len(lines) != 1 || !strings.Contains(stderr, "cannot listen on "+taken2) || stdout != "" {

@@ -323,17 +323,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 			return fmt.Errorf("--backup-keep: %w", err)
 		}
 	}
+	var profiles net.Addr
+	if *profile != "" {
+		// listened on before the database is opened, like the service
+		var stop func()
+		if profiles, stop, err = serveProfiles(*profile); err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if err := m.Open(); err != nil {
 		m.Close()
 		return err
 	}
-	if *profile != "" {
-		stop, err := serveProfiles(*profile, stdout)
-		if err != nil {
-			m.Close()
-			return err
-		}
-		defer stop()
+	if profiles != nil {
+		fmt.Fprintf(stdout, "profiles on http://%s/debug/pprof/\n", profiles)
 	}
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "shutting down")
