@@ -191,3 +191,26 @@ func TestABadBackupScheduleWritesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseWaitsForRequestsInFlightOnlySoLong: a request that never ends
+// holds Close for ShutdownTimeout, not longer, and Close says so.
+func TestCloseWaitsForRequestsInFlightOnlySoLong(t *testing.T) {
+	t.Parallel()
+	m, _ := startMain(t, filepath.Join(t.TempDir(), "ballot.db"), nil)
+	m.ShutdownTimeout = 300 * time.Millisecond
+	conn, err := net.Dial("tcp", m.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.Write([]byte("POST /api/v1/ballots HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"))
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	err = m.Close()
+	if d := time.Since(start); d < 300*time.Millisecond || d > 3*time.Second {
+		t.Fatalf("Close took %s with a request that never ends (timeout 300ms)", d)
+	}
+	if err == nil || !strings.Contains(err.Error(), "in flight after 300ms") {
+		t.Fatalf("Close: %v", err)
+	}
+}

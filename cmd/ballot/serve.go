@@ -246,7 +246,9 @@ func (m *Main) Service() *service.Service { return m.svc }
 func (m *Main) Close() error {
 	var errs []error
 	if m.srv != nil {
-		errs = append(errs, m.srv.App.ShutdownWithTimeout(m.ShutdownTimeout))
+		if err := m.srv.App.ShutdownWithTimeout(m.ShutdownTimeout); err != nil {
+			errs = append(errs, fmt.Errorf("requests still in flight after %s were not answered: %w", m.ShutdownTimeout, err))
+		}
 		// Shutdown only closes a listener that Serve has registered; one
 		// still starting would serve on, so close it here too.
 		m.ln.Close()
