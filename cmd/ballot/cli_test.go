@@ -73,6 +73,14 @@ func TestUnexpectedArgumentsAreRefused(t *testing.T) {
 	if _, err := os.Stat(db); err == nil {
 		t.Fatal("a refused command created the database")
 	}
+	// every command, before it looks at anything else
+	for _, c := range commands {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), append(strings.Fields(c.name), "stray"), &stdout, &stderr)
+		if exitCode(err) != 2 || !strings.Contains(err.Error(), `unexpected argument "stray"`) {
+			t.Errorf("ballot %s stray: %v", c.name, err)
+		}
+	}
 }
 
 // TestUsageListsEveryEnvironmentVariable: each BALLOT_* variable the code
