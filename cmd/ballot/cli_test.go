@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"ballot/internal/crashloop"
 	"ballot/internal/storage"
@@ -199,5 +200,24 @@ func TestMetricsNameTheBuild(t *testing.T) {
 		if !strings.Contains(string(line), w) {
 			t.Fatalf("/metrics: %q lacks %s (ballot version says:\n%s)", line, w, out)
 		}
+	}
+}
+
+// TestABadBooleanVariableIsRefused: BALLOT_COMMITTEE_KEY_REQUIRED must
+// read as true or false; a "yes" taken for false would quietly let admins
+// set round keys. Nothing is written.
+func TestABadBooleanVariableIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a server that starts is killed
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "serve", "--db", filepath.Join(dir, "ballot.db"), "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "BALLOT_COMMITTEE_KEY_REQUIRED=yes")
+	out, err := cmd.CombinedOutput()
+	if exitCode := cmd.ProcessState.ExitCode(); err == nil || exitCode != 1 || !strings.Contains(string(out), `BALLOT_COMMITTEE_KEY_REQUIRED="yes"`) {
+		t.Fatalf("exit %d: %s", exitCode, out)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("wrote %s", entries[0].Name())
 	}
 }

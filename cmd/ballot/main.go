@@ -81,7 +81,7 @@ var environment = [][2]string{
 	{"BALLOT_BACKUP_DIR", "--backup-dir"},
 	{"BALLOT_BACKUP_EVERY", "--backup-every"},
 	{"BALLOT_BACKUP_KEEP", "--backup-keep"},
-	{"BALLOT_COMMITTEE_KEY_REQUIRED", "--committee-key-required (true)"},
+	{"BALLOT_COMMITTEE_KEY_REQUIRED", "--committee-key-required (true or false)"},
 	{"BALLOT_PPROF", "--pprof"},
 	{"BALLOT_SIGNING_KEY", "--signing-key"},
 	{"BALLOT_TOKEN", "--token of backup"},

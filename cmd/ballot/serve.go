@@ -295,7 +295,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	backupDir := fs.String("backup-dir", envOr("BALLOT_BACKUP_DIR", ""), "take scheduled backups into this folder (default: none)")
 	backupEvery := fs.String("backup-every", envOr("BALLOT_BACKUP_EVERY", "1h"), "how often to take a scheduled backup")
 	backupKeep := fs.String("backup-keep", envOr("BALLOT_BACKUP_KEEP", "48"), "how many scheduled backups to keep")
-	committeeKey := fs.Bool("committee-key-required", envOr("BALLOT_COMMITTEE_KEY_REQUIRED", "") == "true", "every new round's public key must be set by a counting-committee user (no admin sees a private key)")
+	committeeEnv := envOr("BALLOT_COMMITTEE_KEY_REQUIRED", "false")
+	committeeDefault, committeeErr := strconv.ParseBool(committeeEnv)
+	committeeKey := fs.Bool("committee-key-required", committeeDefault, "every new round's public key must be set by a counting-committee user (no admin sees a private key)")
 	signing := fs.String("signing-key", envOr("BALLOT_SIGNING_KEY", ""), "sign results for a parent instance with this key file (ballot keygen --sign; default: none)")
 	reset := new(bool)
 	if isDemo {
@@ -303,6 +305,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	}
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if committeeErr != nil {
+		// a "yes" read as false would quietly let admins set round keys
+		return fmt.Errorf("BALLOT_COMMITTEE_KEY_REQUIRED=%q: want true or false", committeeEnv)
 	}
 	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo, ResetDemo: *reset,
 		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public, RedirectHTTP: *redirect, CommitteeKeyRequired: *committeeKey,
