@@ -148,9 +148,9 @@ func TestCloseStoresWhatTheWriterHoldsBeforeClosingTheStore(t *testing.T) {
 		statuses <- res.StatusCode
 	}
 	go submit(b["codes"].([]any)[0])
-	time.Sleep(100 * time.Millisecond) // the writer is in its commit of the first
+	time.Sleep(200 * time.Millisecond) // the writer is in its commit of the first
 	go submit(b["codes"].([]any)[1])
-	time.Sleep(100 * time.Millisecond) // the second is queued behind it
+	time.Sleep(200 * time.Millisecond) // the second is queued behind it
 	closed := make(chan struct{})
 	go func() { m.Close(); close(closed) }()
 	time.Sleep(300 * time.Millisecond) // past the shutdown timeout
