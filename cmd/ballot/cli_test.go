@@ -48,8 +48,10 @@ func TestEveryCommandHasHelp(t *testing.T) {
 			t.Fatalf("ballot %s: exit %d, %q", group, code, errOut)
 		}
 	}
-	if out, _, code := runBinary(t, "help"); code != 0 || !strings.Contains(out, "ballot serve") {
-		t.Fatalf("ballot help: exit %d, %q", code, out)
+	for _, line := range [][]string{{"help"}, {"help", "help"}, {"--help", "--help"}, {"-h", "help"}} {
+		if out, errOut, code := runBinary(t, line...); code != 0 || !strings.Contains(out, "ballot serve") {
+			t.Fatalf("ballot %v: exit %d, %q, %.200s", line, code, out, errOut)
+		}
 	}
 	if _, errOut, code := runBinary(t); code != 2 || !strings.Contains(errOut, "Usage:") {
 		t.Fatalf("ballot alone: exit %d, %q", code, errOut)

@@ -150,9 +150,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errShown{2}
 	}
 	name, rest := args[0], args[1:]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(rest) == 0 {
+	if isHelp(name) {
+		if len(rest) == 0 || isHelp(rest[0]) { // "ballot help help" too
 			fmt.Fprint(stdout, usage())
 			return nil
 		}
@@ -210,6 +209,11 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// isHelp reports whether a command's word asks for help instead.
+func isHelp(word string) bool {
+	return word == "help" || word == "-h" || word == "-help" || word == "--help"
 }
 
 // wantsHelp reports whether args ask for help.
