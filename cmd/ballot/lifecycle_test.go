@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -94,6 +95,13 @@ func TestCloseStopsEverythingOpenStarted(t *testing.T) {
 		if left := ourGoroutines(); left != "" {
 			t.Fatalf("after Close, still running:\n%s", left)
 		}
+	}
+	// an offline command stops the intake its service started too
+	if err := run(context.Background(), []string{"check", "--db", filepath.Join(dir, "ballot.db")}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if left := ourGoroutines(); left != "" {
+		t.Fatalf("after ballot check, still running:\n%s", left)
 	}
 }
 
