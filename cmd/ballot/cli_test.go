@@ -3,12 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"ballot/internal/crashloop"
+	"ballot/internal/storage"
 )
 
 // TestEveryCommandHasHelp: `ballot help CMD`, `ballot CMD --help` and
@@ -41,8 +48,10 @@ func TestEveryCommandHasHelp(t *testing.T) {
 			t.Fatalf("ballot %s: exit %d, %q", group, code, errOut)
 		}
 	}
-	if out, _, code := runBinary(t, "help"); code != 0 || !strings.Contains(out, "ballot serve") {
-		t.Fatalf("ballot help: exit %d, %q", code, out)
+	for _, line := range [][]string{{"help"}, {"help", "help"}, {"--help", "--help"}, {"-h", "help"}} {
+		if out, errOut, code := runBinary(t, line...); code != 0 || !strings.Contains(out, "ballot serve") {
+			t.Fatalf("ballot %v: exit %d, %q, %.200s", line, code, out, errOut)
+		}
 	}
 	if _, errOut, code := runBinary(t); code != 2 || !strings.Contains(errOut, "Usage:") {
 		t.Fatalf("ballot alone: exit %d, %q", code, errOut)
@@ -66,6 +75,14 @@ func TestUnexpectedArgumentsAreRefused(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Fatal("a refused command created the database")
+	}
+	// every command, before it looks at anything else
+	for _, c := range commands {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), append(strings.Fields(c.name), "stray"), &stdout, &stderr)
+		if exitCode(err) != 2 || !strings.Contains(err.Error(), `unexpected argument "stray"`) {
+			t.Errorf("ballot %s stray: %v", c.name, err)
+		}
 	}
 }
 
@@ -149,5 +166,60 @@ func TestVersionNamesTheRevision(t *testing.T) {
 	}
 	if !strings.Contains(out, "revision "+strings.TrimSpace(string(head))) {
 		t.Fatalf("version does not name revision %s:\n%s", head, out)
+	}
+}
+
+// TestMetricsNameTheBuild: /metrics of the running binary names the build
+// `ballot version` prints — module version, VCS revision, schema — so an
+// operator can see which binary serves after an upgrade.
+func TestMetricsNameTheBuild(t *testing.T) {
+	t.Parallel()
+	out, _, code := runBinary(t, "version")
+	if code != 0 {
+		t.Fatalf("version: exit %d", code)
+	}
+	version := strings.TrimPrefix(strings.SplitN(out, "\n", 2)[0], "ballot ")
+	revision := ""
+	if m := regexp.MustCompile(`(?m)^revision (\S+)`).FindStringSubmatch(out); m != nil {
+		revision = m[1]
+	}
+	srv, err := crashloop.Start(binary, filepath.Join(t.TempDir(), "ballot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Kill()
+	req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.Token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	line := regexp.MustCompile(`(?m)^ballot_build_info\{.*\} 1$`).Find(body)
+	want := []string{`version="` + version + `"`, `revision="` + revision + `"`, fmt.Sprintf(`schema="%d"`, storage.SchemaVersion)}
+	for _, w := range want {
+		if !strings.Contains(string(line), w) {
+			t.Fatalf("/metrics: %q lacks %s (ballot version says:\n%s)", line, w, out)
+		}
+	}
+}
+
+// TestABadBooleanVariableIsRefused: BALLOT_COMMITTEE_KEY_REQUIRED must
+// read as true or false; a "yes" taken for false would quietly let admins
+// set round keys. Nothing is written.
+func TestABadBooleanVariableIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a server that starts is killed
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "serve", "--db", filepath.Join(dir, "ballot.db"), "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "BALLOT_COMMITTEE_KEY_REQUIRED=yes")
+	out, err := cmd.CombinedOutput()
+	if exitCode := cmd.ProcessState.ExitCode(); err == nil || exitCode != 1 || !strings.Contains(string(out), `BALLOT_COMMITTEE_KEY_REQUIRED="yes"`) {
+		t.Fatalf("exit %d: %s", exitCode, out)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("wrote %s", entries[0].Name())
 	}
 }

@@ -18,7 +18,8 @@ import (
 // guide at every run; `--reset` starts over. It never seeds, resets or
 // marks a database that is not a demo one.
 
-// prepareDemo refuses, before anything is opened, a database at db that is
+// prepareDemo refuses, before the database is opened (and after the server
+// listens, so that a taken port changes nothing), a database at db that is
 // not a demo one; with reset it deletes the demo database first.
 func prepareDemo(db string, reset bool, stdout io.Writer) error {
 	if reset {

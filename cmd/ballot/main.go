@@ -83,7 +83,7 @@ var environment = [][2]string{
 	{"BALLOT_BACKUP_DIR", "--backup-dir"},
 	{"BALLOT_BACKUP_EVERY", "--backup-every"},
 	{"BALLOT_BACKUP_KEEP", "--backup-keep"},
-	{"BALLOT_COMMITTEE_KEY_REQUIRED", "--committee-key-required (true)"},
+	{"BALLOT_COMMITTEE_KEY_REQUIRED", "--committee-key-required (true or false)"},
 	{"BALLOT_PPROF", "--pprof"},
 	{"BALLOT_SIGNING_KEY", "--signing-key"},
 	{"BALLOT_TOKEN", "--token of backup"},
@@ -152,9 +152,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errShown{2}
 	}
 	name, rest := args[0], args[1:]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(rest) == 0 {
+	if isHelp(name) {
+		if len(rest) == 0 || isHelp(rest[0]) { // "ballot help help" too
 			fmt.Fprint(stdout, usage())
 			return nil
 		}
@@ -212,6 +211,11 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// isHelp reports whether a command's word asks for help instead.
+func isHelp(word string) bool {
+	return word == "help" || word == "-h" || word == "-help" || word == "--help"
 }
 
 // wantsHelp reports whether args ask for help.

@@ -39,12 +39,19 @@ func TestMain(m *testing.M) {
 }
 
 // runBinary runs the binary with args and returns stdout, stderr, exit code.
+// A run still going after a minute is killed and fails the test: a serve
+// that should have refused to start would otherwise hang the suite.
 func runBinary(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("ballot %v still ran after a minute (killed); stdout:\n%s", args, stdout.String())
+	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

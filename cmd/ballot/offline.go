@@ -40,7 +40,8 @@ func openOffline(path string) (*service.Service, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return service.New(store, service.Options{}), func() { store.Close() }, nil
+	svc := service.New(store, service.Options{})
+	return svc, func() { svc.Close(); store.Close() }, nil
 }
 
 func runUserAdd(args []string, stdout, stderr io.Writer) error {

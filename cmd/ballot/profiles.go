@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -11,11 +10,12 @@ import (
 
 // serveProfiles serves Go's runtime profiles on their own listener, apart
 // from the service's routes (for an operator, or scripts/bench, who asks
-// for them with --pprof). It returns a function that stops it.
-func serveProfiles(addr string, stdout io.Writer) (func(), error) {
+// for them with --pprof). It returns the address it listens on and a
+// function that stops it.
+func serveProfiles(addr string) (net.Addr, func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("--pprof: %w", err)
+		return nil, nil, fmt.Errorf("--pprof: %w", listenError(addr, err))
 	}
 	// Sample blocking and lock contention too (a small cost, only when asked).
 	runtime.SetBlockProfileRate(100_000)
@@ -26,6 +26,5 @@ func serveProfiles(addr string, stdout io.Writer) (func(), error) {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
-	fmt.Fprintf(stdout, "profiles on http://%s/debug/pprof/\n", ln.Addr())
-	return func() { srv.Close() }, nil
+	return ln.Addr(), func() { srv.Close() }, nil
 }

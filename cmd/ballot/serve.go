@@ -41,6 +41,9 @@ type Main struct {
 	// Demo serves a demo database: a new one is seeded, one seeded before
 	// has its guide printed again, any other is refused (demo.go).
 	Demo bool
+	// ResetDemo deletes the demo database first (a demo one only), once
+	// the server listens.
+	ResetDemo bool
 	// TrustedProxies name reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 	// PublicURL is the participants' address printed on slips.
@@ -73,10 +76,11 @@ type Main struct {
 	guide       *demo.Guide
 }
 
-// Open listens first — so a taken port fails before anything is written —
-// then opens the database, creates the first admin on an empty one,
-// applies any scheduled change missed while down, starts the schedule and
-// the backups, and serves.
+// Open listens first and checks the backup schedule — so that a taken port
+// or a bad flag fails before anything is written — then opens the
+// database, creates the first admin on an empty one, applies any scheduled
+// change missed while down, starts the schedule and the backups, and
+// serves.
 func (m *Main) Open() error {
 	if m.Stdout == nil {
 		m.Stdout = io.Discard
@@ -92,6 +96,16 @@ func (m *Main) Open() error {
 	}
 	if err := m.listen(); err != nil {
 		return err
+	}
+	if m.Backups.Dir != "" {
+		if err := m.Backups.Check(); err != nil {
+			return err
+		}
+	}
+	if m.Demo {
+		if err := prepareDemo(m.DBPath, m.ResetDemo, m.Stdout); err != nil {
+			return err
+		}
 	}
 	store, err := storage.Open(m.DBPath, storage.Options{Demo: m.Demo})
 	if err != nil {
@@ -168,6 +182,11 @@ func (m *Main) listen() error {
 		return listenError(m.Addr, err)
 	}
 	m.ln = ln
+	if m.RedirectHTTP != "" {
+		if m.plainLn, err = net.Listen("tcp", m.RedirectHTTP); err != nil {
+			return listenError(m.RedirectHTTP, err)
+		}
+	}
 	if m.TLS.Enabled() {
 		if m.TLS.ACMECache == "" {
 			// next to the database, where its backups and unit files are
@@ -179,10 +198,7 @@ func (m *Main) listen() error {
 		if m.tlsConfig, redirect, err = m.TLS.Config(port); err != nil {
 			return err
 		}
-		if m.RedirectHTTP != "" {
-			if m.plainLn, err = net.Listen("tcp", m.RedirectHTTP); err != nil {
-				return listenError(m.RedirectHTTP, err)
-			}
+		if m.plainLn != nil {
 			m.redirect = &http.Server{Handler: redirect, ReadHeaderTimeout: 10 * time.Second}
 		}
 	}
@@ -230,7 +246,9 @@ func (m *Main) Service() *service.Service { return m.svc }
 func (m *Main) Close() error {
 	var errs []error
 	if m.srv != nil {
-		errs = append(errs, m.srv.App.ShutdownWithTimeout(m.ShutdownTimeout))
+		if err := m.srv.App.ShutdownWithTimeout(m.ShutdownTimeout); err != nil {
+			errs = append(errs, fmt.Errorf("requests still in flight after %s were not answered: %w", m.ShutdownTimeout, err))
+		}
 		// Shutdown only closes a listener that Serve has registered; one
 		// still starting would serve on, so close it here too.
 		m.ln.Close()
@@ -277,7 +295,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	backupDir := fs.String("backup-dir", envOr("BALLOT_BACKUP_DIR", ""), "take scheduled backups into this folder (default: none)")
 	backupEvery := fs.String("backup-every", envOr("BALLOT_BACKUP_EVERY", "1h"), "how often to take a scheduled backup")
 	backupKeep := fs.String("backup-keep", envOr("BALLOT_BACKUP_KEEP", "48"), "how many scheduled backups to keep")
-	committeeKey := fs.Bool("committee-key-required", envOr("BALLOT_COMMITTEE_KEY_REQUIRED", "") == "true", "every new round's public key must be set by a counting-committee user (no admin sees a private key)")
+	committeeEnv := envOr("BALLOT_COMMITTEE_KEY_REQUIRED", "false")
+	committeeDefault, committeeErr := strconv.ParseBool(committeeEnv)
+	committeeKey := fs.Bool("committee-key-required", committeeDefault, "every new round's public key must be set by a counting-committee user (no admin sees a private key)")
 	signing := fs.String("signing-key", envOr("BALLOT_SIGNING_KEY", ""), "sign results for a parent instance with this key file (ballot keygen --sign; default: none)")
 	reset := new(bool)
 	if isDemo {
@@ -286,12 +306,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if isDemo {
-		if err := prepareDemo(*db, *reset, stdout); err != nil {
-			return err
-		}
+	if committeeErr != nil {
+		// a "yes" read as false would quietly let admins set round keys
+		return fmt.Errorf("BALLOT_COMMITTEE_KEY_REQUIRED=%q: want true or false", committeeEnv)
 	}
-	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo,
+	m := &Main{DBPath: *db, Addr: *addr, Stdout: stdout, Demo: isDemo, ResetDemo: *reset,
 		Log: slog.New(slog.NewJSONHandler(stderr, nil)), PublicURL: *public, RedirectHTTP: *redirect, CommitteeKeyRequired: *committeeKey,
 		TLS: server.TLSOptions{CertFile: *cert, KeyFile: *key, ACMEEmail: *acmeEmail, ACMEDomains: splitList(*acme)}}
 	var err error
@@ -312,17 +331,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, isDe
 			return fmt.Errorf("--backup-keep: %w", err)
 		}
 	}
+	var profiles net.Addr
+	if *profile != "" {
+		// listened on before the database is opened, like the service
+		var stop func()
+		if profiles, stop, err = serveProfiles(*profile); err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if err := m.Open(); err != nil {
 		m.Close()
 		return err
 	}
-	if *profile != "" {
-		stop, err := serveProfiles(*profile, stdout)
-		if err != nil {
-			m.Close()
-			return err
-		}
-		defer stop()
+	if profiles != nil {
+		fmt.Fprintf(stdout, "profiles on http://%s/debug/pprof/\n", profiles)
 	}
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "shutting down")

@@ -74,8 +74,9 @@ func TestTLSFromFilesWithRenewalHSTSAndRedirect(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	first := testCert(t, 1, certFile, keyFile)
+	logs := &lockedBuffer{}
 	m := &Main{DBPath: filepath.Join(dir, "ballot.db"), Addr: "127.0.0.1:0", RedirectHTTP: "127.0.0.1:0",
-		TLS: server.TLSOptions{CertFile: certFile, KeyFile: keyFile}, Stdout: &lockedBuffer{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		TLS: server.TLSOptions{CertFile: certFile, KeyFile: keyFile}, Stdout: &lockedBuffer{}, Log: slog.New(slog.NewTextHandler(logs, nil))}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +136,9 @@ func TestTLSFromFilesWithRenewalHSTSAndRedirect(t *testing.T) {
 	time.Sleep(1200 * time.Millisecond)
 	if serial, _ := servedSerial(t, m.ln.Addr().String(), roots); serial != 2 {
 		t.Fatalf("after a broken renewal, serial %d", serial)
+	}
+	if !strings.Contains(logs.String(), "renewed certificate not loaded") {
+		t.Fatalf("the broken renewal was not logged:\n%s", logs.String())
 	}
 }
 

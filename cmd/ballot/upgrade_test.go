@@ -2,12 +2,17 @@ package main
 
 import (
 	"compress/gzip"
+	be "encoding/binary"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"ballot/internal/storage"
 )
 
 // upgradeFixture is what testdata/schema1.json says of the schema-1 file.
@@ -41,6 +46,10 @@ func TestAFileOfTheFirstSchemaWorksAfterTheUpgrade(t *testing.T) {
 	}
 	if out, errOut, code := runBinary(t, "check", "--db", db); code != 0 || !strings.Contains(out, "ok") {
 		t.Fatalf("check after the migration: %d\n%s%s", code, out, errOut)
+	}
+	// check opened the file, so it migrated it (README: Upgrading)
+	if v := schemaOfFile(t, db); v != storage.SchemaVersion {
+		t.Fatalf("after check the file has schema %d, want %d", v, storage.SchemaVersion)
 	}
 	tok, _, code := runBinary(t, "token", "create", "--db", db, "--user", "admin")
 	if code != 0 {
@@ -84,4 +93,22 @@ func TestAFileOfTheFirstSchemaWorksAfterTheUpgrade(t *testing.T) {
 	if out, errOut, code := runBinary(t, "check", "--db", db); code != 0 {
 		t.Fatalf("check at the end: %s%s", out, errOut)
 	}
+}
+
+// schemaOfFile reads the schema version a database file records.
+func schemaOfFile(t *testing.T, path string) uint64 {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v uint64
+	db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket([]byte("meta")).Get([]byte("schema")); len(b) == 8 {
+			v = be.BigEndian.Uint64(b)
+		}
+		return nil
+	})
+	return v
 }

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 
+	"ballot/internal/service"
 	"ballot/internal/storage"
 )
 
@@ -12,25 +12,21 @@ import (
 // module version, the VCS revision and time (and whether the tree had
 // uncommitted changes), the Go version, and the database schema it reads.
 func buildVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
+	b := service.ReadBuild()
+	if !b.Known {
 		return fmt.Sprintf("ballot (no build information), schema %d", storage.SchemaVersion)
 	}
-	settings := map[string]string{}
-	for _, s := range bi.Settings {
-		settings[s.Key] = s.Value
-	}
-	out := "ballot " + bi.Main.Version
-	if rev := settings["vcs.revision"]; rev != "" {
-		out += "\nrevision " + rev
-		if settings["vcs.modified"] == "true" {
+	out := "ballot " + b.Version
+	if b.Revision != "" {
+		out += "\nrevision " + b.Revision
+		if b.Modified {
 			out += " (with uncommitted changes)"
 		}
-		if at := settings["vcs.time"]; at != "" {
-			out += "\ncommitted " + at
+		if b.Time != "" {
+			out += "\ncommitted " + b.Time
 		}
 	}
-	return out + fmt.Sprintf("\nbuilt with %s\ndatabase schema %d", bi.GoVersion, storage.SchemaVersion)
+	return out + fmt.Sprintf("\nbuilt with %s\ndatabase schema %d", b.GoVersion, storage.SchemaVersion)
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) error {

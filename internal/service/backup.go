@@ -48,6 +48,25 @@ type BackupSchedule struct {
 	Keep int
 }
 
+// Check refuses a schedule that cannot run, and makes its folder (0700):
+// serve checks it before it opens the database, so that a bad flag
+// writes nothing.
+func (b BackupSchedule) Check() error {
+	if b.Every < time.Second {
+		return errors.New("--backup-every must be at least 1s")
+	}
+	if b.Keep < 1 {
+		return errors.New("--backup-keep must be at least 1")
+	}
+	if err := os.MkdirAll(b.Dir, 0o700); err != nil {
+		return fmt.Errorf("--backup-dir: %w", err)
+	}
+	if _, err := newestBackup(b.Dir); err != nil {
+		return fmt.Errorf("--backup-dir: %w", err)
+	}
+	return nil
+}
+
 // backupName is the file name of a scheduled backup: its time, in UTC, to
 // the second, so names sort in time order.
 var backupName = regexp.MustCompile(`^ballot-(\d{8}T\d{6}Z)\.db$`)
@@ -60,14 +79,8 @@ const backupTime = "20060102T150405Z"
 // in the folder is older than b.Every. The time of the last success is a
 // metric (ballot_backup_last_success_timestamp_seconds).
 func (s *Service) StartBackups(b BackupSchedule) error {
-	if b.Every < time.Second {
-		return errors.New("--backup-every must be at least 1s")
-	}
-	if b.Keep < 1 {
-		return errors.New("--backup-keep must be at least 1")
-	}
-	if err := os.MkdirAll(b.Dir, 0o700); err != nil {
-		return fmt.Errorf("--backup-dir: %w", err)
+	if err := b.Check(); err != nil {
+		return err
 	}
 	last, err := newestBackup(b.Dir)
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"ballot/internal/storage"
 )
 
-// Metrics are the service's Prometheus metrics: the intake's, the file's and
-// the process's. No label names a target, a unit or a code (docs/design.md
+// Metrics are the service's Prometheus metrics: the intake's, the file's,
+// the process's and the build's. No label names a target, a unit or a code (docs/design.md
 // §3.3).
 type Metrics struct {
 	Registry *prometheus.Registry
@@ -16,7 +16,8 @@ type Metrics struct {
 
 func newMetrics() *Metrics {
 	m := &Metrics{Registry: prometheus.NewRegistry()}
-	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		buildInfo(ReadBuild()))
 	return m
 }
 
