@@ -12,6 +12,19 @@ import (
 	"ballot/internal/storage"
 )
 
+// newBareServer is a server over an empty database, for the tests of its
+// parts.
+func newBareServer(t *testing.T, cfg Config) *Server {
+	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc := service.New(store, service.Options{})
+	t.Cleanup(func() { svc.Close() })
+	return New(svc, cfg)
+}
+
 // TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp: 60 unknown codes
 // from one client at once, each lookup slow enough that all are under way
 // together, get at most the limit looked up. (Checking the count first and
@@ -19,14 +32,7 @@ import (
 // window is narrow and the issue saw 31 of a limit of 30.)
 func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 	t.Parallel()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc := service.New(store, service.Options{})
-	defer svc.Close()
-	s := New(svc, Config{GuessLimit: 30})
+	s := newBareServer(t, Config{GuessLimit: 30})
 	var looked atomic.Int32
 	var wg sync.WaitGroup
 	for i := 0; i < 60; i++ {
@@ -53,14 +59,7 @@ func TestConcurrentGuessesAreReservedBeforeTheyAreLookedUp(t *testing.T) {
 // submissions at a time, 13 per commit under load instead of 100.)
 func TestAGoodCodeGivesItsTryBackBeforeItsCommit(t *testing.T) {
 	t.Parallel()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc := service.New(store, service.Options{})
-	defer svc.Close()
-	s := New(svc, Config{GuessLimit: 30})
+	s := newBareServer(t, Config{GuessLimit: 30})
 	const n = 100
 	var committing sync.WaitGroup
 	committing.Add(n)
@@ -93,14 +92,7 @@ func TestAGoodCodeGivesItsTryBackBeforeItsCommit(t *testing.T) {
 // refused.
 func TestEveryBodyLimitNamesARoute(t *testing.T) {
 	t.Parallel()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc := service.New(store, service.Options{})
-	defer svc.Close()
-	s := New(svc, Config{})
+	s := newBareServer(t, Config{})
 	for route := range bodyLimits {
 		if _, ok := s.rules[route]; !ok {
 			t.Errorf("body limit for %q, which is no route", route)
