@@ -96,7 +96,7 @@ func (b *bench) p8() error {
 		record(a, s.Run(a.Name, a.Run))
 	}
 	s.Stop()
-	b.add(row{id: "P8", what: fmt.Sprintf("server's peak anonymous memory under each attack of clients without credentials (60 sign-ins; 120, 40 and 120 chunked bodies of 31 MiB; %d addresses; 6,000 half-sent requests), each alone, and the issue's all in a row; a right sign-in and a ballot answered during each", *addresses),
+	b.add(row{id: "P8", what: fmt.Sprintf("server's peak anonymous memory under each attack of clients without credentials (60 sign-ins; 120, 40 and 120 chunked bodies of 31 MiB; %d addresses; 6,000 half-sent requests), each alone, and the issue's all in a row; a right sign-in and a ballot answered during each but the flood of half-sent requests, which may refuse them (503) while it lasts", *addresses),
 		goal: "≤ 150 MB, legitimate requests answered", figure: fmt.Sprintf("**%s** (%s)", mb(worst), what),
 		baseline: fmt.Sprintf("%s idle, %s under plain load (%.0f ballots/s)", mb(idle), mb(plain), load.rate),
 		ratio:    fmt.Sprintf("%.2f of the goal", float64(worst)/abuse.Budget), met: held && worst > 0})
