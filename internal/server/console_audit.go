@@ -54,7 +54,7 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	w := auditWriter{lang: p.Lang, rounds: map[string]string{}}
+	w := auditWriter{lang: p.Lang, rounds: map[string]string{}, names: s.roundNames()}
 	for _, r := range rs {
 		w.rounds[r.ID] = r.Title
 	}
@@ -68,10 +68,42 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	return renderConsole(c, fiber.StatusOK, "audit.html", p)
 }
 
-// auditWriter writes entries in a language, rounds by their titles.
+// auditWriter writes entries in a language, rounds by their titles and a
+// round's units and forms by their names.
 type auditWriter struct {
 	lang   i18n.Lang
 	rounds map[string]string
+	names  func(rid string) *namesOf
+	// round is the round of the entry being written.
+	round string
+}
+
+// namesOf are the names of a round's units and the titles of its forms.
+type namesOf struct{ units, forms map[string]string }
+
+// roundNames reads each round's names once, when an entry of it is first
+// written (a page shows 100 entries; a province's units are a few
+// thousand names).
+func (s *Server) roundNames() func(rid string) *namesOf {
+	seen := map[string]*namesOf{}
+	return func(rid string) *namesOf {
+		if n, ok := seen[rid]; ok {
+			return n
+		}
+		n := &namesOf{units: map[string]string{}, forms: map[string]string{}}
+		seen[rid] = n
+		if units, err := s.svc.Units(rid); err == nil {
+			for _, u := range units {
+				n.units[u.ID] = u.Name
+			}
+		}
+		if fs, err := s.svc.Forms(rid); err == nil {
+			for _, f := range fs {
+				n.forms[f.ID] = f.Title
+			}
+		}
+		return n
+	}
 }
 
 // entry writes one entry.
@@ -87,6 +119,9 @@ func (w auditWriter) entry(e audit.Entry) auditRow {
 	if d.Decode(&detail) != nil {
 		row.Fields = []auditField{{i18n.M("console.detail").In(l), string(e.Detail)}}
 		return row
+	}
+	if rid, ok := detail["round"].(string); ok {
+		w.round = rid
 	}
 	keys := make([]string, 0, len(detail))
 	for k := range detail {
@@ -112,6 +147,14 @@ func (w auditWriter) entry(e audit.Entry) auditRow {
 		}
 	}
 	return row
+}
+
+// name looks id up in the names of the entry's round that of picks.
+func (w auditWriter) name(of func(*namesOf) map[string]string, id string) string {
+	if w.round == "" || w.names == nil {
+		return ""
+	}
+	return of(w.names(w.round))[id]
 }
 
 // actorWords writes "name (role)" with the role's name.
@@ -153,6 +196,18 @@ func (w auditWriter) value(key string, v any) string {
 			return levelName(l, v)
 		case "role":
 			return named(l, "role.", v)
+		case "unit", "targets", "parent":
+			if name := w.name(func(n *namesOf) map[string]string { return n.units }, v); name != "" {
+				return name + " (" + v + ")"
+			}
+		case "form":
+			if title := w.name(func(n *namesOf) map[string]string { return n.forms }, v); title != "" {
+				return title + " (" + v + ")"
+			}
+		case "date":
+			if t, err := time.ParseInLocation(time.DateOnly, v, i18n.Vietnam); err == nil {
+				return i18n.Date(t, l)
+			}
 		}
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			return i18n.Time(t).In(l)

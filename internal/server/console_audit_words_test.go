@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"ballot/internal/auth"
 )
 
 // rawLabel finds a field label of the audit page that is an id ("issuer",
@@ -45,5 +47,33 @@ func TestTheAuditLogSaysYesAndNamesEveryDocumentsField(t *testing.T) {
 		if m := rawLabel.FindAllString(page, -1); m != nil {
 			t.Errorf("the %s audit page labels fields by their ids: %q", lang, m)
 		}
+	}
+}
+
+// TestTheAuditLogNamesUnitsFormsAndDates: a batch, a form and a rating
+// sheet are listed with the names of their units and forms beside their
+// ids, and a decision's date as a document writes it.
+func TestTheAuditLogNamesUnitsFormsAndDates(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rid := e.countedRound()
+	e.user("tinh", auth.Authority, "p")
+	session, csrf := e.ready("tinh")
+	if r := e.page("POST", "/console/rounds/"+rid+"/ratings/d1", session, url.Values{"_csrf": {csrf}, "row": {"c1"},
+		"decision": {"45-QĐ/HU"}, "date": {"2026-12-05"}, "level.c1": {"htt"}}); r.Status != 303 {
+		t.Fatalf("sheet: %d %s", r.Status, r.Body)
+	}
+	admin, _ := e.ready("admin")
+	page := string(e.page("GET", "/console/audit", admin, nil).Body)
+	for _, want := range []string{"Chi bộ thôn Một (c1)", "Đảng bộ huyện Một (d1)", "ngày 05 tháng 12 năm 2026"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the audit page lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`<dt>Mẫu phiếu</dt><dd>[^<(]+ \([a-z0-9-]+\)</dd>`).MatchString(page) {
+		t.Errorf("a form is not named by its title: %s", page)
+	}
+	if strings.Contains(page, "<dd>2026-12-05</dd>") {
+		t.Error("a decision's date is shown as its ISO form")
 	}
 }
