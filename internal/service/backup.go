@@ -176,6 +176,9 @@ func (s *Service) writeChecked(path string, detail any) (int64, error) {
 		err = cerr
 	}
 	if err == nil {
+		err = s.fault("backup_written")
+	}
+	if err == nil {
 		err = storage.VerifyFile(path)
 	}
 	return n, err

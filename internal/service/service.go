@@ -28,6 +28,8 @@ type Service struct {
 	password auth.Cost
 	// countMu lets one count run at a time.
 	countMu sync.Mutex
+	// fault is Options.Fault, never nil.
+	fault func(stage string) error
 }
 
 // Options configure a Service.
@@ -42,7 +44,9 @@ type Options struct {
 	// Default 1024.
 	MaxPerCommit int
 	// Fault, for tests only, is called at named stages inside the ballot
-	// transaction; an error it returns aborts the transaction there.
+	// transaction (an error it returns aborts the transaction there), and
+	// at "backup_written", once a backup's copy is synced and before it is
+	// checked.
 	Fault func(stage string) error
 	// CommitteeKeyRequired makes every new round one whose public key a
 	// counting-committee user must set (serve --committee-key-required).
@@ -61,7 +65,10 @@ func New(store *storage.Store, opt Options) *Service {
 		opt.Log = slog.Default()
 	}
 	s := &Service{store: store, now: opt.Now, log: opt.Log, metrics: newMetrics(), committeeKey: opt.CommitteeKeyRequired,
-		password: opt.PasswordCost}
+		password: opt.PasswordCost, fault: opt.Fault}
+	if s.fault == nil {
+		s.fault = func(string) error { return nil }
+	}
 	s.metrics.watchDisk(store)
 	s.intake = intake.New(store, intake.Options{Now: opt.Now, Log: opt.Log, QueueSize: opt.QueueSize,
 		MaxPerCommit: opt.MaxPerCommit, Fault: opt.Fault, Registry: s.metrics.Registry, Vouch: vouchForKey})
