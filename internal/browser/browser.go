@@ -1,7 +1,6 @@
-// Package browser drives Debian's headless Chromium (a fresh profile each, a
-// phone or desktop view, script on or off) for the page tests and the
-// screenshots, and serves the rounds they look at: a small one in every
-// state, a counted province, and the demo.
+// Package browser drives Debian's headless Chromium (a phone or desktop view,
+// script on or off) for the page tests and screenshots, and serves the rounds
+// they look at: a small one in every state, a counted province, the demo.
 package browser
 
 import (

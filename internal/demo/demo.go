@@ -1,9 +1,6 @@
-// Package demo seeds what `ballot demo` shows — last year's province round
-// counted, rated and final (its report the published one), this year's
-// open with codes to try, users of every role and a printed guide — and
-// the counted province rounds the document tests are made from. Both are
-// built by one builder, through the service as participants and
-// authorities would.
+// Package demo seeds the demo database of `ballot demo` (last year's round
+// final, this year's open, a user per role, a printed guide) and the counted
+// province rounds of the document tests, through the service as users would.
 package demo
 
 import (

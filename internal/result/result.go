@@ -1,8 +1,6 @@
-// Package result is the signed result file a child instance hands its
-// parent (docs/federation.md): a final round's published figures for one
-// subtree — units, tally figures with withheld ones absent, ratings,
-// report, count minutes' totals, audit anchors — written deterministically,
-// signed with minisign, read back strictly and checked whole.
+// Package result is the signed result file a child instance hands its parent
+// (docs/federation.md): one subtree's published figures, ratings, report and
+// anchors, written deterministically, signed with minisign, read back whole.
 package result
 
 import (

@@ -1,7 +1,6 @@
-// Package tally is what counting publishes over a round's tree: aggregates
-// per target, roll-ups, the one decision of what to withhold, a parent
-// round's sums of its children's published figures, and the views every
-// export reads. Individual ballots never reach it.
+// Package tally is what counting publishes over a round's tree: per-target
+// aggregates, roll-ups, the one withholding decision, a parent round's sums of
+// its children's figures, and the views every export reads.
 package tally
 
 import (

@@ -1,7 +1,6 @@
-// Package resulttest makes child instances for the tests of federation:
-// each a database of its own holding a counted, rated, final round of a
-// small province (ballots cast through codes, as participants cast them),
-// with a signing key; and parent rounds over them.
+// Package resulttest makes, for the federation tests, child instances with a
+// counted, rated, final round of a small province and a signing key, and
+// parent rounds over them.
 package resulttest
 
 import (
