@@ -99,7 +99,7 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *from == "" {
-		return errors.New("--from is required")
+		return usageError("--from is required")
 	}
 	if err := storage.VerifyFile(*from); err != nil {
 		return err

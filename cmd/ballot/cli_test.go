@@ -223,3 +223,25 @@ func TestABadBooleanVariableIsRefused(t *testing.T) {
 		t.Fatalf("wrote %s", entries[0].Name())
 	}
 }
+
+// TestAMissingRequiredFlagIsAUsageError: a command without a flag it needs
+// says which, exits 2 as any other misuse does, and writes nothing.
+func TestAMissingRequiredFlagIsAUsageError(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "ballot.db")
+	for _, line := range [][]string{
+		{"restore", "--db", db}, {"check", "--db", ""}, {"count", "--db", db}, {"count", "--db", db, "--round", "r1"},
+		{"tally", "--db", db}, {"report", "--db", db}, {"minutes", "--db", db}, {"documents", "--db", db},
+		{"tally", "--db", db, "--round", "r1", "--format", "pdf"},
+		{"export-result", "--db", db}, {"import-result", "--db", db}, {"register-key", "--db", db},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), line, &stdout, &stderr)
+		if exitCode(err) != 2 || err == nil || !(strings.Contains(err.Error(), "required") || strings.Contains(err.Error(), "must be one of")) {
+			t.Errorf("ballot %s: exit %d, %v", strings.Join(line, " "), exitCode(err), err)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("a refused command created the database")
+	}
+}

@@ -122,6 +122,12 @@ type exitError struct {
 }
 
 func (e exitError) Error() string { return e.err.Error() }
+
+// usageError is a command used wrongly (a required flag missing, a value
+// not among those it takes): exit status 2, as the flag package's own.
+func usageError(format string, args ...any) error {
+	return exitError{2, fmt.Errorf(format, args...)}
+}
 func (e exitError) Unwrap() error { return e.err }
 
 // errShown is an error whose message was already written (by the flag

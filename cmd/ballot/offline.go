@@ -31,7 +31,7 @@ var cli = auth.Principal{Name: "cli", Role: auth.Admin}
 // database: an offline command on a mistyped path should not make one.
 func openOffline(path string) (*service.Service, func(), error) {
 	if path == "" {
-		return nil, nil, fmt.Errorf("--db is required")
+		return nil, nil, usageError("--db is required")
 	}
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil, fmt.Errorf("database %s: %w", path, err)
@@ -159,7 +159,7 @@ func runCount(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *round == "" || *keyFile == "" {
-		return fmt.Errorf("--round and --key-file are required")
+		return usageError("--round and --key-file are required")
 	}
 	key, err := readKeyFile(*keyFile)
 	if err != nil {
@@ -245,10 +245,10 @@ func newFileFlags(fs *flag.FlagSet, unitHelp string, formats []string) *fileFlag
 // opens the database.
 func (f *fileFlags) open(stdout io.Writer) (*service.Service, func(), error) {
 	if *f.round == "" {
-		return nil, nil, fmt.Errorf("--round is required")
+		return nil, nil, usageError("--round is required")
 	}
 	if !slices.Contains(f.formats, *f.format) {
-		return nil, nil, fmt.Errorf("--format must be one of %v", f.formats)
+		return nil, nil, usageError("--format must be one of %v", f.formats)
 	}
 	if *f.out == "" && *f.format == "xlsx" && isTerminal(stdout) {
 		return nil, nil, exitError{2, fmt.Errorf("refusing to write %s to a terminal: give --out FILE (or redirect standard output to a file)", *f.format)}
@@ -347,7 +347,7 @@ func runDocuments(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *round == "" {
-		return fmt.Errorf("--round is required")
+		return usageError("--round is required")
 	}
 	svc, done, err := openOffline(*db)
 	if err != nil {

@@ -67,7 +67,7 @@ func runExportResult(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *round == "" || *keyFile == "" {
-		return exitError{2, fmt.Errorf("--round and --key-file are required")}
+		return usageError("--round and --key-file are required")
 	}
 	key, err := readSigningKey(*keyFile)
 	if err != nil {
@@ -105,7 +105,7 @@ func runImportResult(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *round == "" || *file == "" {
-		return exitError{2, fmt.Errorf("--round and --file are required")}
+		return usageError("--round and --file are required")
 	}
 	if *sigFile == "" {
 		*sigFile = *file + ".minisig"
@@ -158,7 +158,7 @@ func runRegisterKey(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *round == "" || *unit == "" || *public == "" {
-		return exitError{2, fmt.Errorf("--round, --unit and --public-key are required")}
+		return usageError("--round, --unit and --public-key are required")
 	}
 	svc, done, err := openOffline(*db)
 	if err != nil {
