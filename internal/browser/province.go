@@ -2,9 +2,7 @@ package browser
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	"ballot/internal/auth"
@@ -248,31 +246,7 @@ func (p *Province) vote(rid string, codes map[string][]string, many func(i int) 
 	if err != nil {
 		return 0, err
 	}
-	type job struct {
-		code, target string
-		answers      map[string]json.RawMessage
-	}
-	jobs := make(chan job)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	accepted := 0
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				_, err := p.Service.Submit(intake.Submission{Code: j.code, Ballots: []intake.BallotIn{{Target: j.target, Answers: j.answers}}})
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("vote for %s: %w", j.target, err)
-				} else if err == nil {
-					accepted++
-				}
-				mu.Unlock()
-			}
-		}()
-	}
+	var subs []intake.Submission
 	i := 0
 	for _, u := range tree.Units() {
 		list := codes[u.ID]
@@ -280,13 +254,11 @@ func (p *Province) vote(rid string, codes map[string][]string, many func(i int) 
 			continue
 		}
 		for k := range min(many(i), len(list)) {
-			jobs <- job{list[k], u.ID, answers(i, k)}
+			subs = append(subs, intake.Submission{Code: list[k], Ballots: []intake.BallotIn{{Target: u.ID, Answers: answers(i, k)}}})
 		}
 		i++
 	}
-	close(jobs)
-	wg.Wait()
-	return accepted, firstErr
+	return demo.Cast(p.Service, subs, 8)
 }
 
 // answers is the k-th ballot about the i-th target, for either built-in

@@ -135,25 +135,35 @@ type vote struct {
 // by the vote's place so that the same votes give the same ballots. It
 // returns how many ballots were stored.
 func castAll(svc *service.Service, votes []vote, ballot func(rng *rand.Rand, target string) map[string]json.RawMessage) (int, error) {
-	work := make(chan int)
+	subs := make([]intake.Submission, len(votes))
+	for i, v := range votes {
+		rng := rand.New(rand.NewPCG(uint64(i), 2026))
+		subs[i] = intake.Submission{Code: v.code, SubmissionID: uuid.NewString()}
+		for _, t := range v.targets {
+			subs[i].Ballots = append(subs[i].Ballots, intake.BallotIn{Target: t, Answers: ballot(rng, t)})
+		}
+	}
+	return Cast(svc, subs, 48)
+}
+
+// Cast submits subs through the service, workers at a time, as many
+// participants at once would, and returns how many ballots were stored and
+// the first refusal.
+func Cast(svc *service.Service, subs []intake.Submission, workers int) (int, error) {
+	work := make(chan *intake.Submission)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
 	ballots := 0
-	for range 48 {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range work {
-				rng := rand.New(rand.NewPCG(uint64(i), 2026))
-				in := intake.Submission{Code: votes[i].code, SubmissionID: uuid.NewString()}
-				for _, t := range votes[i].targets {
-					in.Ballots = append(in.Ballots, intake.BallotIn{Target: t, Answers: ballot(rng, t)})
-				}
-				_, err := svc.Submit(in)
+			for in := range work {
+				_, err := svc.Submit(*in)
 				mu.Lock()
 				if err == nil {
-					ballots += len(votes[i].targets)
+					ballots += len(in.Ballots)
 				} else if firstErr == nil {
 					firstErr = err
 				}
@@ -161,8 +171,8 @@ func castAll(svc *service.Service, votes []vote, ballot func(rng *rand.Rand, tar
 			}
 		}()
 	}
-	for i := range votes {
-		work <- i
+	for i := range subs {
+		work <- &subs[i]
 	}
 	close(work)
 	wg.Wait()
