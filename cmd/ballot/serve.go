@@ -147,14 +147,10 @@ func (m *Main) Open() error {
 		m.PublicURL = m.demoPublicURL()
 	}
 	m.srv = server.New(m.svc, server.Config{Log: m.Log, TrustedProxies: m.TrustedProxies, PublicURL: m.PublicURL, TLS: m.tlsConfig != nil, SigningKey: m.SigningKey})
-	ln := m.ln
-	if m.tlsConfig != nil {
-		ln = tls.NewListener(ln, m.tlsConfig)
-	}
 	m.served = make(chan struct{})
 	go func() {
 		defer close(m.served)
-		if err := m.srv.App.Listener(ln); err != nil {
+		if err := m.srv.Serve(m.ln, m.tlsConfig); err != nil {
 			m.Log.Error("server stopped", "err", err)
 		}
 	}()
@@ -246,7 +242,7 @@ func (m *Main) Service() *service.Service { return m.svc }
 func (m *Main) Close() error {
 	var errs []error
 	if m.srv != nil {
-		if err := m.srv.App.ShutdownWithTimeout(m.ShutdownTimeout); err != nil {
+		if err := m.srv.Shutdown(m.ShutdownTimeout); err != nil {
 			errs = append(errs, fmt.Errorf("requests still in flight after %s were not answered: %w", m.ShutdownTimeout, err))
 		}
 		// Shutdown only closes a listener that Serve has registered; one

@@ -99,3 +99,33 @@ func TestSIGTERMAnswersTheRequestInFlight(t *testing.T) {
 		t.Fatalf("after the restart: %d %v, want the ballot answered in flight stored", st, tn)
 	}
 }
+
+// TestSIGTERMDoesNotWaitForAConnectionThatNeverSpoke: a connection opened
+// and left silent (a browser's preconnect, an HTTP client's spare) does
+// not hold the stop for the 20 s shutdown timeout: the real binary closes
+// it once it has been silent for 5 s and exits 0. (fasthttp counts a new
+// connection as busy from its accept; the server waited the whole timeout
+// and exited 1.)
+func TestSIGTERMDoesNotWaitForAConnectionThatNeverSpoke(t *testing.T) {
+	t.Parallel()
+	srv, err := crashloop.Start(binary, filepath.Join(t.TempDir(), "ballot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Kill()
+	silent, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	time.Sleep(200 * time.Millisecond) // accepted
+	start := time.Now()
+	code := srv.Terminate(syscall.SIGTERM)
+	if took := time.Since(start); code != 0 || took > 10*time.Second {
+		t.Fatalf("exit status %d after %v with a silent connection open", code, took.Round(time.Millisecond))
+	}
+	silent.SetReadDeadline(time.Now().Add(time.Second))
+	if n, err := silent.Read(make([]byte, 1)); n != 0 || err == nil {
+		t.Fatalf("the silent connection is still open: %d %v", n, err)
+	}
+}

@@ -57,14 +57,14 @@ func (s *served) listen(opt service.Options) (err error) {
 	}
 	s.URL = "http://" + s.ln.Addr().String()
 	s.Server = server.New(s.Service, server.Config{Log: opt.Log, PublicURL: s.URL})
-	go s.Server.App.Listener(s.ln)
+	go s.Server.Serve(s.ln, nil)
 	return nil
 }
 
 // Close stops the server and closes the database.
 func (s *served) Close() {
 	if s.Server != nil {
-		s.Server.App.ShutdownWithTimeout(5 * time.Second)
+		s.Server.Shutdown(5 * time.Second)
 	}
 	if s.ln != nil {
 		s.ln.Close()

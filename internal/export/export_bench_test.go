@@ -111,8 +111,8 @@ func serveAPI(tb testing.TB, svc *service.Service) (addr, token string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	go srv.App.Listener(ln)
-	tb.Cleanup(func() { srv.App.ShutdownWithTimeout(5 * time.Second) })
+	go srv.Serve(ln, nil)
+	tb.Cleanup(func() { srv.Shutdown(5 * time.Second) })
 	return ln.Addr().String(), token
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,6 +87,8 @@ type Server struct {
 	lifecycle              rounds.Lifecycle
 	parentLifecycle        rounds.Lifecycle
 	signingKey             *result.SigningKey
+	// quiet holds Serve's connections that have sent nothing yet.
+	quiet atomic.Pointer[quietListener]
 }
 
 // New builds the application over svc.
