@@ -240,7 +240,8 @@ func (p *Province) openRound() (string, error) {
 }
 
 // vote submits, for the i-th target in id order, many(i) ballots with its
-// codes, eight at a time; it returns how many were accepted.
+// codes, 64 at a time so that the writer commits many together; it returns
+// how many were accepted.
 func (p *Province) vote(rid string, codes map[string][]string, many func(i int) int) (int, error) {
 	tree, err := p.Service.Tree(rid)
 	if err != nil {
@@ -258,7 +259,7 @@ func (p *Province) vote(rid string, codes map[string][]string, many func(i int) 
 		}
 		i++
 	}
-	return demo.Cast(p.Service, subs, 8)
+	return demo.Cast(p.Service, subs, 64)
 }
 
 // answers is the k-th ballot about the i-th target, for either built-in
