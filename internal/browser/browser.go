@@ -28,8 +28,9 @@ func ExecPath() (string, error) {
 	return "", errors.New("no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM")
 }
 
-// Browser is one headless Chromium with its own empty profile. Its first
-// context owns the browser process; tabs are opened from it.
+// Browser is one headless Chromium with its own empty profile, or a
+// session of one (Session). Its first context owns the browser process, or
+// the session's browser context; tabs are opened from it.
 type Browser struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -65,10 +66,25 @@ func New(profileDir string) (*Browser, error) {
 	return &Browser{ctx: ctx, cancel: cancel, stopAlloc: stopAlloc}, nil
 }
 
-// Close stops the browser.
+// Close stops the browser, or ends the session.
 func (b *Browser) Close() {
 	b.cancel()
-	b.stopAlloc()
+	if b.stopAlloc != nil {
+		b.stopAlloc()
+	}
+}
+
+// Session is a browser of its own inside b's process: a new browser
+// context, which shares no cookies, storage or cache with b or another
+// session (as a fresh profile would), at the cost of a tab rather than of
+// a browser start. Close ends it; closing b ends it too.
+func (b *Browser) Session() (*Browser, error) {
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		cancel()
+		return nil, err
+	}
+	return &Browser{ctx: ctx, cancel: cancel}, nil
 }
 
 // Tab opens a tab. A width above 0 makes it a phone that many CSS pixels

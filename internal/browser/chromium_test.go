@@ -3,6 +3,7 @@ package browser_test
 import (
 	"log/slog"
 	"os"
+	"sync"
 	"testing"
 
 	"ballot/internal/auth"
@@ -20,6 +21,48 @@ func needChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Skip("browser tests need Chromium (apt-get install chromium): ", err)
+	}
+}
+
+// chromium is the package's one Chromium, started by the first test that
+// needs it and stopped by TestMain; each test browses in a session of its
+// own (newBrowser). A browser start costs about half a second of CPU, a
+// session a tab's.
+var chromium struct {
+	once sync.Once
+	dir  string
+	b    *browser.Browser
+	err  error
+}
+
+// newBrowser is a browser of the test's own, sharing nothing with another
+// test's: a session of the package's Chromium, ended when the test ends.
+func newBrowser(t *testing.T) *browser.Browser {
+	t.Helper()
+	needChromium(t)
+	chromium.once.Do(func() {
+		if chromium.dir, chromium.err = os.MkdirTemp("", "ballot-chromium"); chromium.err == nil {
+			chromium.b, chromium.err = browser.New(chromium.dir)
+		}
+	})
+	if chromium.err != nil {
+		t.Fatal(chromium.err)
+	}
+	b, err := chromium.b.Session()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return b
+}
+
+// stopChromium stops the package's Chromium, if a test started it.
+func stopChromium() {
+	if chromium.b != nil {
+		chromium.b.Close()
+	}
+	if chromium.dir != "" {
+		os.RemoveAll(chromium.dir)
 	}
 }
 

@@ -29,11 +29,7 @@ func TestARoundFromTheConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	b, err := browser.New(filepath.Join(dir, "profile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := newBrowser(t)
 	// the committee's and the authority's accounts, their first password changed
 	sys := auth.Principal{Name: "test"}
 	const pw = "một câu mật khẩu đủ dài"

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -28,12 +27,7 @@ func setup(t *testing.T) (*browser.Fixture, *browser.Browser) {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.Close)
-	b, err := browser.New(filepath.Join(dir, "profile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	return f, b
+	return f, newBrowser(t)
 }
 
 func tab(t *testing.T, b *browser.Browser, script bool) context.Context {

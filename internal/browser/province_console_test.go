@@ -21,17 +21,13 @@ import (
 	"ballot/internal/rounds"
 )
 
-// provinceBrowser is the shared province and a browser of the test's own.
+// provinceBrowser is the shared province and a browser of the test's own
+// (a session of the package's Chromium).
 func provinceBrowser(t *testing.T) (*browser.Province, *browser.Browser) {
 	t.Helper()
 	needChromium(t)
 	p := province(t)
-	b, err := browser.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	return p, b
+	return p, newBrowser(t)
 }
 
 // desktop opens a 1280 × 800 tab signed in as user, with or without script.

@@ -29,6 +29,7 @@ var shared struct {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopChromium()
 	if shared.p != nil {
 		shared.p.Close()
 	}
