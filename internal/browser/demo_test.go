@@ -1,14 +1,12 @@
 package browser_test
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"ballot/internal/browser"
-	"ballot/internal/service"
 )
 
 // TestANewcomerVotesWithADemoCode walks the demo's first step on a 320 px
@@ -17,18 +15,15 @@ import (
 // phone and lists the guide's codes; one of them, typed on the code entry
 // page, opens the ballot of the guide's organization and is sent.
 func TestANewcomerVotesWithADemoCode(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	dir := t.TempDir()
-	d, err := browser.NewDemo(dir, service.Options{})
+	d, err := browser.NewDemo(dir, options())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	b, err := browser.New(filepath.Join(dir, "profile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := newBrowser(t)
 	ctx, cancel, err := b.Tab(320, false)
 	if err != nil {
 		t.Fatal(err)
