@@ -139,33 +139,14 @@ func (s *Service) minutesIn(tx *storage.Tx, p auth.Principal, rid, unit string, 
 		if err != nil {
 			return err
 		}
+		cover := coverCodes(batches, func(id string) bool { return in[id] })
+		m.Codes = CodeCounts{Issued: cover.Issued, Used: cover.Used, Revoked: cover.Revoked,
+			Unused: cover.Issued - cover.Used - cover.Revoked}
+		m.SharedCodes = cover.Shared
 		per := map[string]*MinutesRow{}
-		for _, b := range batches {
-			covers := false
-			for _, t := range b.Targets {
-				if !in[t] {
-					continue
-				}
-				covers = true
-				row := per[t]
-				if row == nil {
-					row = &MinutesRow{ID: t}
-					per[t] = row
-				}
-				row.Issued += b.Count
-				row.Used += b.Used
-				row.Revoked += b.Revoked
-			}
-			if covers {
-				m.Codes.Issued += b.Count
-				m.Codes.Used += b.Used
-				m.Codes.Revoked += b.Revoked
-				if len(b.Targets) > 1 {
-					m.SharedCodes += b.Count
-				}
-			}
+		for id, c := range cover.Per {
+			per[id] = &MinutesRow{ID: id, Issued: c.Issued, Used: c.Used, Revoked: c.Revoked}
 		}
-		m.Codes.Unused = m.Codes.Issued - m.Codes.Used - m.Codes.Revoked
 		m.WithoutCodes = len(in) - len(per)
 		// rows in the order of the tree
 		for _, root := range roots {

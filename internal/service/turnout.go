@@ -1,7 +1,6 @@
 package service
 
 import (
-	"slices"
 	"sort"
 
 	"ballot/internal/apperr"
@@ -32,59 +31,6 @@ type TargetTurnout struct {
 	Revoked int    `json:"revoked"`
 }
 
-// Codes counts codes: issued, used and revoked.
-type Codes struct {
-	Issued  int `json:"issued"`
-	Used    int `json:"used"`
-	Revoked int `json:"revoked"`
-}
-
-func (c *Codes) add(b *rounds.Batch) {
-	c.Issued, c.Used, c.Revoked = c.Issued+b.Count, c.Used+b.Used, c.Revoked+b.Revoked
-}
-
-// codeSums counts, for every unit, the codes of the batches that cover a
-// target in its subtree (incl, the unit included) or strictly below it
-// (below; below "" is the whole round): a code that covers several of them
-// counts once.
-type codeSums struct{ incl, below map[string]*Codes }
-
-func sumCodes(tree *tally.Tree, batches []rounds.Batch) codeSums {
-	s := codeSums{incl: map[string]*Codes{}, below: map[string]*Codes{}}
-	add := func(m map[string]*Codes, id string, b *rounds.Batch) {
-		if m[id] == nil {
-			m[id] = &Codes{}
-		}
-		m[id].add(b)
-	}
-	for i := range batches {
-		b := &batches[i]
-		add(s.below, "", b)
-		incl, below := map[string]bool{}, map[string]bool{}
-		for _, t := range b.Targets {
-			for u := tree.Unit(t); u != nil; u = tree.Unit(u.Parent) {
-				if !incl[u.ID] {
-					incl[u.ID] = true
-					add(s.incl, u.ID, b)
-				}
-				if u.ID != t && !below[u.ID] {
-					below[u.ID] = true
-					add(s.below, u.ID, b)
-				}
-			}
-		}
-	}
-	return s
-}
-
-// of returns the sums of id in m (zero if none).
-func of(m map[string]*Codes, id string) Codes {
-	if c := m[id]; c != nil {
-		return *c
-	}
-	return Codes{}
-}
-
 // Turnout returns a round's turnout as p may see it: the targets strictly
 // below unit ("" for the whole round); an authority sees only its own
 // subtree, and by default the targets below its unit.
@@ -103,25 +49,14 @@ func (s *Service) Turnout(p auth.Principal, rid, unit string) (*Turnout, error) 
 			return err
 		}
 		out.Unit = unit
-		total := of(sumCodes(tree, batches).below, unit)
-		out.Issued, out.Used, out.Revoked = total.Issued, total.Used, total.Revoked
-		per := map[string]*TargetTurnout{}
+		below := func(id string) bool { return unit == "" || id != unit && tree.Within(id, unit) }
+		cover := coverCodes(batches, below)
+		out.Issued, out.Used, out.Revoked = cover.Issued, cover.Used, cover.Revoked
 		for _, u := range tree.Units() {
-			if u.IsTarget() && (unit == "" || u.ID != unit && tree.Within(u.ID, unit)) {
-				per[u.ID] = &TargetTurnout{ID: u.ID}
+			if u.IsTarget() && below(u.ID) {
+				c := of(cover.Per, u.ID)
+				out.Targets = append(out.Targets, TargetTurnout{ID: u.ID, Issued: c.Issued, Used: c.Used, Revoked: c.Revoked})
 			}
-		}
-		for _, b := range batches {
-			for _, t := range b.Targets {
-				if tt := per[t]; tt != nil {
-					tt.Issued += b.Count
-					tt.Used += b.Used
-					tt.Revoked += b.Revoked
-				}
-			}
-		}
-		for _, tt := range per {
-			out.Targets = append(out.Targets, *tt)
 		}
 		sort.Slice(out.Targets, func(i, j int) bool { return out.Targets[i].ID < out.Targets[j].ID })
 		return nil
@@ -190,13 +125,8 @@ func (s *Service) TurnoutTree(p auth.Principal, rid, unit string) (*TurnoutTree,
 			out.Total.Unit, out.Total.Targets = *u, targets[unit]
 			if u.IsTarget() {
 				out.Total.Targets--
-				var own Codes
-				for i := range batches {
-					if slices.Contains(batches[i].Targets, unit) {
-						own.add(&batches[i])
-					}
-				}
-				out.Self = &TurnoutRow{Unit: *u, Targets: 1, Codes: own}
+				own := coverCodes(batches, func(id string) bool { return id == unit })
+				out.Self = &TurnoutRow{Unit: *u, Targets: 1, Codes: own.Codes}
 			}
 		}
 		for _, ch := range tree.Children(unit) {
