@@ -55,3 +55,19 @@ func TestARefusedConsolePageNamesTheRole(t *testing.T) {
 		t.Fatalf("the English refusal: %s", en)
 	}
 }
+
+// TestAConsoleDownloadInAFormatItLacksNamesTheField: a console address
+// asking for a format the page does not make ("?format=pdf") is refused
+// with the field's name, not its id.
+func TestAConsoleDownloadInAFormatItLacksNamesTheField(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	counted := e.roundIn(rounds.Counted)
+	session, _ := e.ready("admin")
+	for lang, want := range map[string]string{"vi": "Định dạng: ", "en": "Format: "} {
+		r := e.page("GET", "/console/rounds/"+counted+"/minutes?format=pdf&lang="+lang, session, nil)
+		if body := string(r.Body); r.Status != 400 || !strings.Contains(body, want) || strings.Contains(body, "format:") {
+			t.Errorf("%s: %d, want %q in\n%s", lang, r.Status, want, body)
+		}
+	}
+}

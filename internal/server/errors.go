@@ -96,7 +96,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	setRetryAfter(c, e)
 	if strings.HasPrefix(c.Path(), "/console") {
 		p := newConsolePage(c, "ui.title_error")
-		p.Error = e.Msg.In(p.Lang)
+		p.Error = consoleMsg(e.Msg, p.Lang)
 		return renderConsole(c, status, "message.html", p)
 	}
 	body := fiber.Map{"code": e.Code, "message": e.Msg.In(lang(c))}
