@@ -4,7 +4,7 @@ package main
 
 import "ballot/internal/auth"
 
-// The binary this package's tests start about a hundred times, most of
+// The binary this package's tests start well over a hundred times, many of
 // them first starts on an empty database that hash the first admin's
 // password at 64 MiB, hashes at the lightest cost instead.
 // TestTheShippedBinaryHashesAtTheServersCost builds one without the tag and
