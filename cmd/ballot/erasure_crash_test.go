@@ -59,13 +59,34 @@ func rawFiles(db string) (raw, keys, compact []byte) {
 // not.
 var codeLike = regexp.MustCompile(`\d{4} \d{4} \d{4} \d{4}|\d{16}`)
 
+// digitRuns are the stretches of b made of digits and spaces only that are
+// long enough to hold a code. Every match of codeLike lies within one, and
+// searched one by one they give the same matches as b searched whole, in a
+// fraction of the time (most of a database file is neither).
+func digitRuns(b []byte) [][]byte {
+	var runs [][]byte
+	start := 0
+	for i := 0; i <= len(b); i++ {
+		if i < len(b) && (b[i] == ' ' || '0' <= b[i] && b[i] <= '9') {
+			continue
+		}
+		if i-start >= 16 {
+			runs = append(runs, b[start:i])
+		}
+		start = i + 1
+	}
+	return runs
+}
+
 // clearCodesLeft counts the codes of list still written in the files.
 func clearCodesLeft(db string, list []string) int {
 	found := map[string]bool{}
 	raw, keys, compact := rawFiles(db)
 	for _, b := range [][]byte{raw, keys, compact} {
-		for _, m := range codeLike.FindAll(b, -1) {
-			found[strings.ReplaceAll(string(m), " ", "")] = true
+		for _, run := range digitRuns(b) {
+			for _, m := range codeLike.FindAll(run, -1) {
+				found[strings.ReplaceAll(string(m), " ", "")] = true
+			}
 		}
 	}
 	n := 0

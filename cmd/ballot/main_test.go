@@ -20,8 +20,17 @@ import (
 )
 
 // binary is the real ballot program, built once for the tests that are
-// about processes (locks, crashes, command output).
+// about processes (locks, crashes, command output). It is built with
+// lightPasswordsTag and hashes passwords lightly (passwords_light.go); the
+// tests about hashing start shipped(t), built as the program ships.
 var binary string
+
+// lightPasswordsTag builds binary.
+const lightPasswordsTag = "light_passwords_for_tests"
+
+// lightPasswords is the cost of binary's hashes, and of the commands these
+// tests run in their own process (passwordCost).
+var lightPasswords = auth.Cost{Time: 1, Memory: 64, Threads: 1}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "ballot-bin")
@@ -29,13 +38,40 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "ballot")
-	if out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", binary, ".").CombinedOutput(); err != nil {
-		os.Stderr.Write(out)
+	if err := build(binary, "-tags", lightPasswordsTag); err != nil {
 		panic(err)
 	}
+	passwordCost = lightPasswords // for the commands run in this process
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// build builds the program into out, with any further go build flags.
+func build(out string, flags ...string) error {
+	args := append(append([]string{"build", "-buildvcs=auto"}, flags...), "-o", out, ".")
+	if b, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		os.Stderr.Write(b)
+		return err
+	}
+	return nil
+}
+
+var shippedOnce struct {
+	sync.Once
+	err error
+}
+
+// shipped is the program built as it ships, without lightPasswordsTag:
+// it hashes at the server's cost. It is built at its first use.
+func shipped(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(filepath.Dir(binary), "ballot-shipped")
+	shippedOnce.Do(func() { shippedOnce.err = build(path) })
+	if shippedOnce.err != nil {
+		t.Fatalf("go build: %v", shippedOnce.err)
+	}
+	return path
 }
 
 // runBinary runs the binary with args and returns stdout, stderr, exit code.
@@ -78,10 +114,10 @@ func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); retur
 func startMain(t *testing.T, db string, now func() time.Time) (*Main, string) {
 	t.Helper()
 	out := &lockedBuffer{}
-	// Passwords are hashed lightly: the real binary's tests hash at the
+	// Passwords are hashed lightly: the shipped binary's tests hash at the
 	// server's cost.
 	m := &Main{DBPath: db, Addr: "127.0.0.1:0", Now: now, ScheduleEvery: time.Hour, Stdout: out,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PasswordCost: auth.Cost{Time: 1, Memory: 64, Threads: 1}}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PasswordCost: lightPasswords}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func openOffline(path string) (*service.Service, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := service.New(store, service.Options{})
+	svc := service.New(store, service.Options{PasswordCost: passwordCost})
 	return svc, func() { svc.Close(); store.Close() }, nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -63,7 +64,7 @@ type Main struct {
 	// SigningKey signs this instance's results for a parent instance.
 	SigningKey *result.SigningKey
 	// PasswordCost, for tests only, hashes passwords lighter than the
-	// server does (service.Options.PasswordCost).
+	// server does (service.Options.PasswordCost); zero is passwordCost.
 	PasswordCost auth.Cost
 
 	ln, plainLn net.Listener
@@ -113,7 +114,7 @@ func (m *Main) Open() error {
 	}
 	m.store = store
 	m.svc = service.New(store, service.Options{Now: m.Now, Log: m.Log, CommitteeKeyRequired: m.CommitteeKeyRequired,
-		PasswordCost: m.PasswordCost})
+		PasswordCost: cmp.Or(m.PasswordCost, passwordCost)})
 	// An erasure a crash left owed is done before anything is served.
 	if err := m.svc.Settle(); err != nil {
 		m.Log.Error("erasure owed at start is not done yet; retried every minute", "err", err)

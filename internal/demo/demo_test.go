@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,30 +30,89 @@ type seeded struct {
 	admin demo.Admin
 }
 
-// seedDemo opens a new demo database in a temporary folder, makes its first
-// admin and seeds it, timing the seeding.
+// seedDemo opens, in a temporary folder, a demo database seeded as
+// `ballot demo` seeds it: a copy of the files of one seeded once for the
+// package (seedOnce), so that each test has its own without seeding again.
 func seedDemo(t *testing.T) *seeded {
 	t.Helper()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "ballot-demo.db"), storage.Options{Demo: true})
+	seededOnce.Do(func() {
+		start := time.Now()
+		if seededOnce.err = seedOnce(); seededOnce.err == nil {
+			t.Logf("seeded in %v", time.Since(start).Round(time.Millisecond))
+		}
+	})
+	if seededOnce.err != nil {
+		t.Fatal(seededOnce.err)
+	}
+	path := filepath.Join(t.TempDir(), "ballot-demo.db")
+	copyFile(t, seededOnce.path, path)
+	copyFile(t, storage.KeysPath(seededOnce.path), storage.KeysPath(path))
+	store, err := storage.Open(path, storage.Options{Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	svc := service.New(store, service.Options{})
+	svc := service.New(store, service.Options{PasswordCost: lightPasswords})
 	t.Cleanup(svc.Close)
-	start := time.Now()
+	g := *seededOnce.guide
+	return &seeded{svc, store, &g, seededOnce.admin}
+}
+
+// seededOnce is the demo database seeded for the package, closed, in a
+// folder TestMain removes.
+var seededOnce struct {
+	sync.Once
+	path  string
+	guide *demo.Guide
+	admin demo.Admin
+	err   error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seededOnce.path != "" {
+		os.RemoveAll(filepath.Dir(seededOnce.path))
+	}
+	os.Exit(code)
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	raw, err := os.ReadFile(from)
+	if err == nil {
+		err = os.WriteFile(to, raw, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedOnce makes a new demo database and its first admin, and seeds it.
+func seedOnce() error {
+	dir, err := os.MkdirTemp("", "ballot-demo")
+	if err != nil {
+		return err
+	}
+	seededOnce.path = filepath.Join(dir, "ballot-demo.db")
+	store, err := storage.Open(seededOnce.path, storage.Options{Demo: true})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc := service.New(store, service.Options{PasswordCost: lightPasswords})
+	defer svc.Close()
 	pw, token, _, err := svc.Bootstrap()
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	admin := demo.Admin{Password: pw, Token: token}
-	g, err := demo.Seed(svc, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("seeded in %v", time.Since(start).Round(time.Millisecond))
-	return &seeded{svc, store, g, admin}
+	seededOnce.admin = demo.Admin{Password: pw, Token: token}
+	seededOnce.guide, err = demo.Seed(svc, seededOnce.admin)
+	return err
 }
+
+// lightPasswords hashes the demo's passwords: no test here is about the
+// cost of hashing (internal/auth's and cmd/ballot's are).
+var lightPasswords = auth.Cost{Time: 1, Memory: 64, Threads: 1}
 
 var tinhUy = auth.Principal{Name: "tinh-uy", Role: auth.Authority, Unit: "gialai"}
 
@@ -61,6 +122,7 @@ var tinhUy = auth.Principal{Name: "tinh-uy", Role: auth.Authority, Unit: "gialai
 // quota kept everywhere; its tally has ballots on every target, leaning as
 // their ratings, with comments, and small groups withheld.
 func TestTheDemoReproducesThePublishedReport(t *testing.T) {
+	t.Parallel()
 	d := seedDemo(t)
 	rep, r, err := d.svc.Report(tinhUy, d.guide.LastYear, service.ReportQuery{})
 	if err != nil {
@@ -172,6 +234,7 @@ func TestTheDemoReproducesThePublishedReport(t *testing.T) {
 // report compares with last year's; counting erases the kept codes with
 // every other per-code record.
 func TestTheDemoIsOpenWithCodesToTry(t *testing.T) {
+	t.Parallel()
 	d := seedDemo(t)
 	g := d.guide
 	r, err := d.svc.Round(g.ThisYear)
@@ -273,6 +336,7 @@ func TestTheDemoIsOpenWithCodesToTry(t *testing.T) {
 // password changed since no longer shown, and the rest kept; a closed
 // round is said to be, and its codes not to vote.
 func TestTheGuideIsPrintedAgainWithWhatChanged(t *testing.T) {
+	t.Parallel()
 	d := seedDemo(t)
 	var first bytes.Buffer
 	if err := d.guide.Write(&first, "ballot-demo.db", "http://127.0.0.1:8080/console", "http://127.0.0.1:8080"); err != nil {
@@ -364,7 +428,7 @@ func TestSeedRefusesAnyDatabaseButADemoOne(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := service.New(store, service.Options{})
+		svc := service.New(store, service.Options{PasswordCost: lightPasswords})
 		pw, token, _, err := svc.Bootstrap()
 		if err != nil {
 			t.Fatal(err)
