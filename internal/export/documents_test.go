@@ -101,7 +101,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
+	t.Cleanup(b.Close) // after the subtests, which run in parallel
 	print := func(t *testing.T, name string, write func(io.Writer) error) printed {
 		t.Helper()
 		path := filepath.Join(dir, name+".html")
@@ -143,6 +143,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	rid, tinh := p.Round.ID, p.Authority
 
 	t.Run("the minutes of a district fit in six pages and end with rows and signatures", func(t *testing.T) {
+		t.Parallel()
 		m, err := svc.Minutes(tinh, rid, "pleiku", false)
 		if err != nil {
 			t.Fatal(err)
@@ -172,6 +173,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	})
 
 	t.Run("the whole round's minutes stay bounded", func(t *testing.T) {
+		t.Parallel()
 		m, err := svc.Minutes(tinh, rid, "", false)
 		if err != nil {
 			t.Fatal(err)
@@ -197,6 +199,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	})
 
 	t.Run("a last table short enough to go with the signatures takes its heading and header along", func(t *testing.T) {
+		t.Parallel()
 		// one target's minutes, and a district's report (without a
 		// comparison) whose quota table has three rows: the whole table and
 		// its heading move to the signatures' page, rather than leave the
@@ -226,6 +229,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	})
 
 	t.Run("the report has the letterhead, the paragraph, and rows beside the signature", func(t *testing.T) {
+		t.Parallel()
 		rep, r, err := svc.Report(tinh, rid, service.ReportQuery{})
 		if err != nil {
 			t.Fatal(err)
@@ -258,6 +262,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	})
 
 	t.Run("the tally's print view keeps every heading with its table", func(t *testing.T) {
+		t.Parallel()
 		doc := print(t, "tally", func(w io.Writer) error {
 			tt, err := svc.Tally(tinh, rid, "")
 			if err != nil {
@@ -284,6 +289,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	})
 
 	t.Run("the report workbook has its title block, merged headers, print setup and percent cells", func(t *testing.T) {
+		t.Parallel()
 		rep, r, err := svc.Report(tinh, rid, service.ReportQuery{})
 		if err != nil {
 			t.Fatal(err)
@@ -388,6 +394,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	})
 
 	t.Run("the tally workbook opens on a wide sheet per form, set to print", func(t *testing.T) {
+		t.Parallel()
 		var buf bytes.Buffer
 		var view struct{ targets int }
 		err := func() error {
