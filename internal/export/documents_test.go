@@ -26,7 +26,7 @@ import (
 // sets CI) and skips, loudly, only on a machine with nothing but Go.
 func needTools(t *testing.T) {
 	t.Helper()
-	_, err := browser.ExecPath()
+	_, err := browser.ChromiumPath()
 	if err == nil {
 		_, err = exec.LookPath("pdftotext")
 	}
@@ -97,7 +97,7 @@ func TestDocumentsAtProvinceScale(t *testing.T) {
 	needTools(t)
 	svc, p := province(t)
 	dir := t.TempDir()
-	b, err := browser.New(filepath.Join(dir, "profile"))
+	b, err := browser.NewChromium(filepath.Join(dir, "profile")) // as people print
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func run() error {
 	defer os.RemoveAll(dir)
 	opt := service.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if *guide != "" {
-		b, err := browser.New(filepath.Join(dir, "profile"))
+		b, err := browser.NewChromium(filepath.Join(dir, "profile"))
 		if err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func run() error {
 		return err
 	}
 	defer f.Close()
-	b, err := browser.New(filepath.Join(dir, "profile"))
+	b, err := browser.NewChromium(filepath.Join(dir, "profile"))
 	if err != nil {
 		return err
 	}
