@@ -11,6 +11,7 @@ import (
 	"ballot/internal/rounds"
 	"ballot/internal/seal"
 	"ballot/internal/service"
+	"ballot/internal/storage"
 )
 
 // Province is a counted province round with ballots on every target and
@@ -57,6 +58,23 @@ var (
 		"grassroots": {{forms.LevelHTXS, 158}, {forms.LevelHTT, 700}, {forms.LevelHTNV, 100}, {forms.LevelKHTNV, 6}, {report.NotRated, 6}},
 	}
 )
+
+// OpenCountedProvince opens a fresh bbolt file at path with a service over
+// it and makes CountedProvince there; closeAll closes the service, then
+// the file.
+func OpenCountedProvince(path string, opt service.Options) (svc *service.Service, p *Province, closeAll func(), err error) {
+	store, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	svc = service.New(store, opt)
+	closeAll = func() { svc.Close(); store.Close() }
+	if p, err = CountedProvince(svc); err != nil {
+		closeAll()
+		return nil, nil, nil, err
+	}
+	return svc, p, closeAll, nil
+}
 
 // CountedProvince makes, in svc, the year before's round (2025: counted
 // without ballots, rated, final) and this year's (2026: countedRound).

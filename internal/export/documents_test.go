@@ -19,7 +19,6 @@ import (
 	"ballot/internal/export"
 	"ballot/internal/i18n"
 	"ballot/internal/service"
-	"ballot/internal/storage"
 )
 
 // needTools fails in CI (.ci/run installs Chromium and poppler-utils and
@@ -42,17 +41,11 @@ func needTools(t *testing.T) {
 // bbolt file.
 func province(t *testing.T) (*service.Service, *demo.Province) {
 	t.Helper()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "province.db"), storage.Options{})
+	svc, p, closeAll, err := demo.OpenCountedProvince(filepath.Join(t.TempDir(), "province.db"), service.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	svc := service.New(store, service.Options{})
-	t.Cleanup(svc.Close)
-	p, err := demo.CountedProvince(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(closeAll)
 	return svc, p
 }
 

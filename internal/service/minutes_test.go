@@ -6,7 +6,6 @@ import (
 
 	"ballot/internal/demo"
 	"ballot/internal/service"
-	"ballot/internal/storage"
 )
 
 // TestMinutesAgreeWithTheRoundPageAndTurnout: at province scale (shared
@@ -17,17 +16,11 @@ import (
 // ballots add up per target to the round page's.
 func TestMinutesAgreeWithTheRoundPageAndTurnout(t *testing.T) {
 	t.Parallel()
-	store, err := storage.Open(filepath.Join(t.TempDir(), "province.db"), storage.Options{})
+	svc, p, closeAll, err := demo.OpenCountedProvince(filepath.Join(t.TempDir(), "province.db"), service.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	svc := service.New(store, service.Options{})
-	t.Cleanup(svc.Close)
-	p, err := demo.CountedProvince(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(closeAll)
 	rid, tinh := p.Round.ID, p.Authority
 	codes := func(m *service.Minutes) service.Codes {
 		return service.Codes{Issued: m.Codes.Issued, Used: m.Codes.Used, Revoked: m.Codes.Revoked}
